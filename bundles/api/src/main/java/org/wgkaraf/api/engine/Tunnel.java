@@ -1,0 +1,32 @@
+package org.wgkaraf.api.engine;
+
+/** A running WireGuard tunnel, as returned by {@link WireGuardEngine#open}. */
+public interface Tunnel extends AutoCloseable {
+
+    String name();
+
+    /**
+     * Sends one inner IP packet: picks the peer by its allowed IPs, encrypts it, or queues it while
+     * a handshake runs. Returns false when the packet was dropped (see {@link TunnelStatus#drops()}).
+     * The bytes are copied or consumed before return.
+     */
+    boolean send(byte[] packet, int offset, int length);
+
+    TunnelStatus status();
+
+    /**
+     * Applies a new configuration. Peers whose public key stays keep their sessions; a changed
+     * listen port rebinds the socket; a changed private key drops every session.
+     */
+    void reconfigure(TunnelConfig config) throws java.io.IOException;
+
+    /**
+     * The uplink changed (another interface or address): open a new socket on the same port, keep
+     * the sessions, and re-resolve and re-handshake as needed. This is WireGuard roaming.
+     */
+    void rebind() throws java.io.IOException;
+
+    /** Stops the tunnel: closes its socket, ends its threads and timers, zeroes its keys. */
+    @Override
+    void close();
+}
