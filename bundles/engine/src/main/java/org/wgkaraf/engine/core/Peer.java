@@ -1,0 +1,101 @@
+package org.wgkaraf.engine.core;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Random;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.PublicKey;
+
+/** One peer of a {@link Device}: its keys, endpoint, handshake, sessions, timers, queue and counters. */
+public final class Peer {
+    final byte[] publicKey;
+    final PublicKey publicKeyValue;
+    /** DH(our static, its static), computed once. */
+    final byte[] staticStatic = new byte[32];
+    final byte[] presharedKey = new byte[32];
+    long persistentKeepaliveInterval;
+    PeerConfig config;
+
+    InetSocketAddress endpoint;
+
+    final Handshake handshake = new Handshake();
+    final CookieGenerator cookies;
+    final Timers timers;
+
+    Keypair previous;
+    Keypair current;
+    Keypair next;
+
+    /** Packets waiting for a session. */
+    final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+
+    long rxBytes;
+    long txBytes;
+    long rxPackets;
+    long txPackets;
+    /** Monotonic and wall-clock time of the latest completed handshake. */
+    long lastHandshakeNanos;
+    long lastHandshakeWallNanos;
+    boolean hasHandshake;
+    String lastError;
+
+    Peer(PeerConfig config, Random jitter) {
+        this.publicKey = config.publicKey().toBytes();
+        this.publicKeyValue = config.publicKey();
+        this.cookies = new CookieGenerator(publicKey);
+        this.timers = new Timers(jitter);
+        apply(config);
+    }
+
+    /** Takes the settings that can change without a new peer: pre-shared key, keepalive. */
+    void apply(PeerConfig config) {
+        this.config = config;
+        Arrays.fill(presharedKey, (byte) 0);
+        if (config.presharedKey() != null) {
+            byte[] psk = config.presharedKey().toBytes();
+            System.arraycopy(psk, 0, presharedKey, 0, 32);
+            Arrays.fill(psk, (byte) 0);
+        }
+        persistentKeepaliveInterval = config.persistentKeepaliveSeconds() * 1_000_000_000L;
+        if (persistentKeepaliveInterval == 0) {
+            timers.persistentKeepalive = Timers.NEVER;
+        }
+    }
+
+    public PublicKey publicKey() {
+        return publicKeyValue;
+    }
+
+    public PeerConfig config() {
+        return config;
+    }
+
+    public InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    /** The latest handshake is younger than REJECT_AFTER_TIME. */
+    public boolean isUp(long now) {
+        return hasHandshake && now - lastHandshakeNanos < Constants.REJECT_AFTER_TIME;
+    }
+
+    public int handshakeAttempts() {
+        return timers.handshakeAttempts;
+    }
+
+    /** Zeroes everything secret this peer holds. */
+    void destroy() {
+        Arrays.fill(staticStatic, (byte) 0);
+        Arrays.fill(presharedKey, (byte) 0);
+        handshake.clear();
+        cookies.destroy();
+        staged.clear();
+        timers.stopAll();
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + publicKeyValue.toBase64().substring(0, 8) + "…]";
+    }
+}

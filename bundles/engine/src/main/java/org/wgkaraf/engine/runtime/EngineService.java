@@ -1,0 +1,96 @@
+package org.wgkaraf.engine.runtime;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.wgkaraf.api.engine.PacketSink;
+import org.wgkaraf.api.engine.PublicKey;
+import org.wgkaraf.api.engine.SecretKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.engine.WireGuardEngine;
+import org.wgkaraf.engine.core.TimeSource;
+import org.wgkaraf.engine.crypto.X25519;
+
+/**
+ * The WireGuard engine service. Works the same outside OSGi: {@code new EngineService()}.
+ * Deactivation (bundle stop or update) closes every tunnel it opened.
+ */
+@Component(service = WireGuardEngine.class)
+public final class EngineService implements WireGuardEngine {
+    private final TimeSource time;
+    private final SecureRandom random = new SecureRandom();
+    private final List<TunnelRuntime> tunnels = new CopyOnWriteArrayList<>();
+
+    public EngineService() {
+        this(TimeSource.SYSTEM);
+    }
+
+    public EngineService(TimeSource time) {
+        this.time = time;
+    }
+
+    @Override
+    public Tunnel open(TunnelConfig config, PacketSink sink) throws IOException {
+        for (TunnelRuntime t : tunnels) {
+            if (t.name().equals(config.name())) {
+                throw new IllegalArgumentException("a tunnel named " + config.name() + " is open already");
+            }
+        }
+        TunnelRuntime[] self = new TunnelRuntime[1];
+        TunnelRuntime t = new TunnelRuntime(config, sink, time, random, () -> tunnels.remove(self[0]));
+        self[0] = t;
+        tunnels.add(t);
+        return t;
+    }
+
+    @Override
+    public List<Tunnel> tunnels() {
+        return List.copyOf(tunnels);
+    }
+
+    @Override
+    public SecretKey generatePrivateKey() {
+        byte[] k = new byte[32];
+        X25519.generatePrivateKey(random, k);
+        try {
+            return SecretKey.of(k);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    @Override
+    public SecretKey generatePresharedKey() {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        try {
+            return SecretKey.of(k);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    @Override
+    public PublicKey publicKey(SecretKey privateKey) {
+        byte[] k = privateKey.toBytes();
+        byte[] pub = new byte[32];
+        try {
+            X25519.clamp(k);
+            X25519.publicKey(k, pub);
+            return PublicKey.of(pub);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    @Deactivate
+    public void closeAll() {
+        for (TunnelRuntime t : tunnels) {
+            t.close();
+        }
+    }
+}

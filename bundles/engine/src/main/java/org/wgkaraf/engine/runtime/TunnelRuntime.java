@@ -1,0 +1,477 @@
+package org.wgkaraf.engine.runtime;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wgkaraf.api.engine.DropReason;
+import org.wgkaraf.api.engine.Endpoint;
+import org.wgkaraf.api.engine.PacketSink;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.PeerStatus;
+import org.wgkaraf.api.engine.PublicKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.engine.TunnelStatus;
+import org.wgkaraf.engine.core.CoreOutput;
+import org.wgkaraf.engine.core.Device;
+import org.wgkaraf.engine.core.Peer;
+import org.wgkaraf.engine.core.TimeSource;
+import org.wgkaraf.engine.crypto.Transport;
+
+/**
+ * A running tunnel: one UDP socket, a receive thread, a timer thread and a resolver around one
+ * protocol {@link Device}. Every call into the device holds {@link #lock}.
+ */
+final class TunnelRuntime implements Tunnel {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelRuntime.class);
+    private static final int RECEIVE_BUFFER = 65536 + 64;
+    private static final long MAX_TIMER_WAIT = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long MAX_RESOLVE_BACKOFF = TimeUnit.SECONDS.toNanos(60);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition timerWake = lock.newCondition();
+    private final TimeSource time;
+    private final PacketSink sink;
+    private final Runnable onClose;
+    private final Device device;
+    private final String name;
+    private final Output output = new Output();
+    private final Map<PublicKey, Long> resolveBackoff = new HashMap<>();
+    private final ScheduledExecutorService resolver;
+    private final Thread receiver;
+    private final Thread timer;
+
+    private volatile DatagramChannel channel;
+    private volatile boolean running = true;
+    private volatile String lastError;
+    private TunnelConfig config;
+    private long scheduledWake = Long.MAX_VALUE;
+
+    TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Runnable onClose)
+            throws IOException {
+        this.time = time;
+        this.sink = sink;
+        this.onClose = onClose;
+        this.name = config.name();
+        this.config = config;
+        this.device = new Device(config.privateKey(), time, random, Transport.factory());
+        try {
+            for (PeerConfig pc : config.peers()) {
+                device.addPeer(pc);
+            }
+            this.channel = bind(config.listenPort());
+        } catch (IOException | RuntimeException e) {
+            device.destroy();
+            throw e;
+        }
+        this.resolver = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "wg-resolve-" + name));
+        this.receiver = daemon(this::receiveLoop, "wg-receive-" + name);
+        this.timer = daemon(this::timerLoop, "wg-timer-" + name);
+        receiver.start();
+        timer.start();
+        for (PeerConfig pc : config.peers()) {
+            if (pc.endpoint() != null) {
+                resolveNow(pc.publicKey(), pc.endpoint());
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static DatagramChannel bind(int port) throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
+        }
+        return ch;
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private void receiveLoop() {
+        byte[] buf = new byte[RECEIVE_BUFFER];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        while (running) {
+            DatagramChannel ch = channel;
+            SocketAddress from;
+            try {
+                bb.clear();
+                from = ch.receive(bb);
+            } catch (ClosedChannelException e) {
+                if (running && channel == ch) {
+                    recordError("socket closed unexpectedly");
+                    return;
+                }
+                continue; // rebind swapped the channel, or we are closing
+            } catch (IOException e) {
+                recordError("receive failed: " + e.getMessage());
+                continue;
+            }
+            if (!(from instanceof InetSocketAddress src)) {
+                continue;
+            }
+            int len = bb.position();
+            lock.lock();
+            try {
+                long now = time.nanoTime();
+                if (len >= RECEIVE_BUFFER) {
+                    device.countDrop(DropReason.OVERSIZE);
+                } else {
+                    device.receive(buf, 0, len, src, now, output);
+                }
+                wakeTimerIfEarlier();
+            } catch (RuntimeException e) {
+                // Nothing in a datagram may stop the loop: count it and go on.
+                device.countDrop(DropReason.MALFORMED);
+                LOG.debug("datagram from {} dropped: {}", src, e.toString());
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void timerLoop() {
+        lock.lock();
+        try {
+            while (running) {
+                long now = time.nanoTime();
+                try {
+                    device.tick(now, output);
+                } catch (RuntimeException e) {
+                    LOG.warn("timer of tunnel {} failed", name, e);
+                }
+                long next = device.nextDeadline();
+                long wait = Math.min(MAX_TIMER_WAIT, Math.max(0, next == Long.MAX_VALUE ? MAX_TIMER_WAIT : next - now));
+                scheduledWake = now + wait;
+                if (wait > 0) {
+                    timerWake.awaitNanos(wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under the lock after anything that may have armed an earlier timer. */
+    private void wakeTimerIfEarlier() {
+        if (device.nextDeadline() < scheduledWake) {
+            timerWake.signal();
+        }
+    }
+
+    // ------------------------------------------------------------------ resolution
+
+    private void resolveNow(PublicKey peer, Endpoint endpoint) {
+        if (running) {
+            resolver.execute(() -> resolve(peer, endpoint));
+        }
+    }
+
+    private void resolve(PublicKey key, Endpoint endpoint) {
+        InetSocketAddress addr = null;
+        String error = null;
+        try {
+            InetAddress a = InetAddress.getByName(endpoint.host());
+            addr = new InetSocketAddress(a, endpoint.port());
+        } catch (UnknownHostException e) {
+            error = "cannot resolve endpoint host " + endpoint.host();
+        } catch (RuntimeException e) {
+            error = "cannot resolve endpoint host " + endpoint.host() + ": " + e.getMessage();
+        }
+        lock.lock();
+        try {
+            if (!running) {
+                return;
+            }
+            Peer peer = device.peer(key);
+            if (peer == null || !endpoint.equals(peer.config().endpoint())) {
+                return; // reconfigured meanwhile
+            }
+            long now = time.nanoTime();
+            if (addr != null) {
+                resolveBackoff.remove(key);
+                boolean first = peer.endpoint() == null;
+                if (!addr.equals(peer.endpoint())) {
+                    if (!first) {
+                        LOG.info("tunnel {}: endpoint {} now resolves to {}", name, endpoint, addr.getAddress().getHostAddress());
+                    }
+                    device.setEndpoint(peer, addr);
+                }
+                if (first) {
+                    device.connect(now, output);
+                }
+            } else {
+                long backoff = Math.min(MAX_RESOLVE_BACKOFF, resolveBackoff.getOrDefault(key, TimeUnit.SECONDS.toNanos(1)));
+                resolveBackoff.put(key, backoff * 2);
+                LOG.warn("tunnel {}: {}; retrying in {} s", name, error, backoff / 1_000_000_000L);
+                recordPeerError(peer, error);
+                resolver.schedule(() -> resolve(key, endpoint), backoff, TimeUnit.NANOSECONDS);
+            }
+            wakeTimerIfEarlier();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recordPeerError(Peer peer, String error) {
+        peerErrors.put(peer.publicKey(), error);
+    }
+
+    private final Map<PublicKey, String> peerErrors = new HashMap<>();
+
+    // ------------------------------------------------------------------ Tunnel
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean send(byte[] packet, int offset, int length) {
+        lock.lock();
+        try {
+            if (!running) {
+                return false;
+            }
+            boolean sent = device.send(packet, offset, length, time.nanoTime(), output);
+            wakeTimerIfEarlier();
+            return sent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TunnelStatus status() {
+        lock.lock();
+        try {
+            long now = time.nanoTime();
+            List<PeerStatus> peers = new ArrayList<>();
+            for (Peer p : device.peers()) {
+                PeerStatus s = device.status(p, now);
+                String resolveError = peerErrors.get(p.publicKey());
+                if (s.lastError() == null && resolveError != null && p.endpoint() == null) {
+                    s = new PeerStatus(s.publicKey(), s.endpoint(), s.up(), s.latestHandshake(), s.rxBytes(),
+                            s.txBytes(), s.rxPackets(), s.txPackets(), s.persistentKeepaliveSeconds(), resolveError);
+                }
+                peers.add(s);
+            }
+            DatagramChannel ch = channel;
+            int port = 0;
+            try {
+                if (ch.isOpen() && ch.getLocalAddress() instanceof InetSocketAddress local) {
+                    port = local.getPort();
+                }
+            } catch (IOException e) {
+                port = 0;
+            }
+            return new TunnelStatus(name, running, device.publicKey(), port, peers, device.drops(), lastError);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void reconfigure(TunnelConfig newConfig) throws IOException {
+        if (!newConfig.name().equals(name)) {
+            throw new IllegalArgumentException("a tunnel keeps its name (" + name + ")");
+        }
+        if (!newConfig.privateKey().equals(config.privateKey())) {
+            throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
+        }
+        List<PeerConfig> toResolve = new ArrayList<>();
+        lock.lock();
+        try {
+            if (newConfig.listenPort() != config.listenPort()) {
+                DatagramChannel fresh = bind(newConfig.listenPort());
+                DatagramChannel old = channel;
+                channel = fresh;
+                old.close();
+            }
+            Set<PublicKey> keep = new HashSet<>();
+            for (PeerConfig pc : newConfig.peers()) {
+                keep.add(pc.publicKey());
+                Peer existing = device.peer(pc.publicKey());
+                boolean endpointChanged = existing == null
+                        || !java.util.Objects.equals(existing.config().endpoint(), pc.endpoint());
+                device.addPeer(pc);
+                if (endpointChanged && pc.endpoint() != null) {
+                    toResolve.add(pc);
+                }
+            }
+            for (Peer p : device.peers()) {
+                if (!keep.contains(p.publicKey())) {
+                    device.removePeer(p.publicKey());
+                    peerErrors.remove(p.publicKey());
+                }
+            }
+            config = newConfig;
+            device.connect(time.nanoTime(), output);
+            wakeTimerIfEarlier();
+        } finally {
+            lock.unlock();
+        }
+        for (PeerConfig pc : toResolve) {
+            resolveNow(pc.publicKey(), pc.endpoint());
+        }
+    }
+
+    @Override
+    public void rebind() throws IOException {
+        List<PeerConfig> toResolve = new ArrayList<>();
+        lock.lock();
+        try {
+            DatagramChannel fresh = bind(config.listenPort());
+            DatagramChannel old = channel;
+            channel = fresh;
+            old.close();
+            long now = time.nanoTime();
+            for (Peer p : device.peers()) {
+                if (p.config().endpoint() != null) {
+                    toResolve.add(p.config());
+                }
+            }
+            // Our next authenticated packet tells each peer where we are now.
+            device.keepaliveAll(now, output);
+            wakeTimerIfEarlier();
+        } finally {
+            lock.unlock();
+        }
+        for (PeerConfig pc : toResolve) {
+            resolveNow(pc.publicKey(), pc.endpoint());
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!running) {
+                return;
+            }
+            running = false;
+            timerWake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
+        }
+        resolver.shutdownNow();
+        join(receiver);
+        join(timer);
+        try {
+            resolver.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            device.destroy();
+        } finally {
+            lock.unlock();
+        }
+        onClose.run();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void recordError(String error) {
+        lastError = error;
+        LOG.warn("tunnel {}: {}", name, error);
+    }
+
+    /** Number of live threads of this tunnel; for leak tests. */
+    boolean threadsAlive() {
+        return receiver.isAlive() || timer.isAlive();
+    }
+
+    // ------------------------------------------------------------------ core output
+
+    /** Sends through the current socket, delivers to the sink. Buffers are wrapped once per array. */
+    private final class Output implements CoreOutput {
+        private byte[] array1;
+        private ByteBuffer buffer1;
+        private byte[] array2;
+        private ByteBuffer buffer2;
+
+        @Override
+        public void sendDatagram(InetSocketAddress to, byte[] buf, int off, int len) {
+            ByteBuffer bb = wrap(buf);
+            bb.limit(off + len).position(off);
+            try {
+                channel.send(bb, to);
+            } catch (IOException e) {
+                // The uplink may be gone (roaming): timers retry, nothing to do but note it.
+                lastError = "send to " + to + " failed: " + e.getMessage();
+            }
+        }
+
+        private ByteBuffer wrap(byte[] buf) {
+            if (buf == array1) {
+                return buffer1.clear();
+            }
+            if (buf == array2) {
+                return buffer2.clear();
+            }
+            array2 = array1;
+            buffer2 = buffer1;
+            array1 = buf;
+            buffer1 = ByteBuffer.wrap(buf);
+            return buffer1;
+        }
+
+        @Override
+        public void deliver(Peer from, byte[] buf, int off, int len) {
+            try {
+                sink.deliver(buf, off, len);
+            } catch (RuntimeException e) {
+                LOG.warn("tunnel {}: packet sink failed", name, e);
+            }
+        }
+
+        @Override
+        public void endpointStale(Peer peer) {
+            Endpoint e = peer.config().endpoint();
+            if (e != null && peer.handshakeAttempts() % 3 == 2) {
+                resolveNow(peer.publicKey(), e); // every third unanswered attempt, look the name up again
+            }
+        }
+    }
+}
