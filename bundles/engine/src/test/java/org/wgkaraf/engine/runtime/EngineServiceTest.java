@@ -1,0 +1,196 @@
+package org.wgkaraf.engine.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.wgkaraf.api.engine.DropReason;
+import org.wgkaraf.api.engine.Endpoint;
+import org.wgkaraf.api.engine.IpPrefix;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.PublicKey;
+import org.wgkaraf.api.engine.SecretKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.engine.TunnelStatus;
+
+/** The engine as a plain-classpath library, two tunnels talking over loopback UDP. */
+class EngineServiceTest {
+    private final EngineService engine = new EngineService();
+
+    @AfterEach
+    void closeAll() {
+        engine.closeAll();
+    }
+
+    static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static byte[] packet(String src, String dst, int payload) {
+        byte[] p = new byte[20 + payload];
+        p[0] = 0x45;
+        p[2] = (byte) (p.length >>> 8);
+        p[3] = (byte) p.length;
+        p[8] = 64;
+        p[9] = 17;
+        String[] s = src.split("\\.");
+        String[] d = dst.split("\\.");
+        for (int i = 0; i < 4; i++) {
+            p[12 + i] = (byte) Integer.parseInt(s[i]);
+            p[16 + i] = (byte) Integer.parseInt(d[i]);
+        }
+        return p;
+    }
+
+    @Test
+    void twoTunnelsExchangePacketsOverLoopback() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        SecretKey kb = engine.generatePrivateKey();
+        SecretKey psk = engine.generatePresharedKey();
+        PublicKey pa = engine.publicKey(ka);
+        PublicKey pb = engine.publicKey(kb);
+        LinkedBlockingQueue<byte[]> toA = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+
+        Tunnel b = engine.open(new TunnelConfig("wgb", kb, 0,
+                List.of(new PeerConfig(pa, psk, null, List.of(IpPrefix.parse("10.214.0.1/32")), 0))),
+                (buf, off, len) -> toB.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
+        int bPort = b.status().listenPort();
+        assertTrue(bPort > 0);
+        Tunnel a = engine.open(new TunnelConfig("wga", ka, 0,
+                List.of(new PeerConfig(pb, psk, new Endpoint("localhost", bPort), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
+                (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
+
+        byte[] ping = packet("10.214.0.1", "10.214.0.2", 100);
+        await("endpoint resolved", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        assertTrue(a.send(ping, 0, ping.length));
+        assertArrayEquals(ping, toB.poll(5, TimeUnit.SECONDS));
+        byte[] pong = packet("10.214.0.2", "10.214.0.1", 1000);
+        assertTrue(b.send(pong, 0, pong.length));
+        assertArrayEquals(pong, toA.poll(5, TimeUnit.SECONDS));
+
+        TunnelStatus sa = a.status();
+        assertTrue(sa.running());
+        assertEquals(pa, sa.publicKey());
+        assertTrue(sa.peers().get(0).up());
+        assertNotNull(sa.peers().get(0).latestHandshake());
+        assertTrue(sa.peers().get(0).txBytes() > 0 && sa.peers().get(0).rxBytes() > 0);
+        assertEquals(1, sa.peers().get(0).rxPackets());
+        assertEquals(bPort, sa.peers().get(0).endpoint().getPort());
+        assertFalse(sa.toString().contains(ka.toBase64()), "status never shows the private key");
+        assertFalse(sa.toString().contains(psk.toBase64()));
+    }
+
+    @Test
+    void garbageDatagramsAreCountedAndTheTunnelKeepsRunning() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of()), (buf, off, len) -> { });
+        int port = a.status().listenPort();
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] junk = new byte[200];
+            for (int i = 0; i < 50; i++) {
+                junk[0] = (byte) i;
+                s.send(new java.net.DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", port)));
+            }
+        }
+        await("50 drops counted", 5000, () -> a.status().drops().values().stream().mapToLong(Long::longValue).sum() == 50);
+        assertTrue(a.status().dropped(DropReason.UNKNOWN_TYPE) > 0);
+        assertTrue(a.status().dropped(DropReason.MALFORMED) > 0);
+        assertTrue(a.status().running());
+    }
+
+    @Test
+    void unresolvableEndpointIsReportedAndRetried() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        PublicKey pb = engine.publicKey(engine.generatePrivateKey());
+        Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(pb, null,
+                new Endpoint("no-such-host.invalid", 51820), List.of(IpPrefix.parse("10.214.0.0/24")), 25))), (b, o, l) -> { });
+        await("resolution error reported", 10_000, () -> a.status().peers().get(0).lastError() != null);
+        assertTrue(a.status().peers().get(0).lastError().contains("no-such-host.invalid"));
+        assertNull(a.status().peers().get(0).endpoint());
+    }
+
+    @Test
+    void aBusyPortIsRefusedWithAClearMessageAndNothingLeftBehind() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            int port = s.getLocalPort();
+            int before = wgThreads();
+            IOException e = assertThrows(IOException.class, () -> engine.open(
+                    new TunnelConfig("wga", engine.generatePrivateKey(), port, List.of()), (b, o, l) -> { }));
+            assertTrue(e.getMessage().contains("cannot listen on UDP port " + port), e.getMessage());
+            assertEquals(before, wgThreads());
+            assertTrue(engine.tunnels().isEmpty());
+        }
+    }
+
+    private static int wgThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("wg-") && t.isAlive()).count();
+    }
+
+    @Test
+    void startAndStopAHundredTimesLeavesNoThreadSocketOrTimer() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        PublicKey pb = engine.publicKey(engine.generatePrivateKey());
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        int before = wgThreads();
+        for (int i = 0; i < 100; i++) {
+            Tunnel t = engine.open(new TunnelConfig("wga", ka, port, List.of(new PeerConfig(pb, null,
+                    new Endpoint("127.0.0.1", 9), List.of(IpPrefix.parse("10.214.0.0/24")), 25))), (b, o, l) -> { });
+            t.close();
+            assertFalse(t.status().running());
+        }
+        assertEquals(before, wgThreads(), "no wg- thread left");
+        assertTrue(engine.tunnels().isEmpty());
+        try (DatagramSocket again = new DatagramSocket(port)) {
+            assertEquals(port, again.getLocalPort(), "the UDP port is free again");
+        }
+    }
+
+    @Test
+    void rebindMovesToANewSocketAndKeepsTheSession() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        SecretKey kb = engine.generatePrivateKey();
+        LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+        Tunnel b = engine.open(new TunnelConfig("wgb", kb, 0, List.of(new PeerConfig(engine.publicKey(ka), null, null,
+                List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
+        Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
+                new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
+        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        a.send(p, 0, p.length);
+        assertNotNull(toB.poll(5, TimeUnit.SECONDS));
+        int oldPort = a.status().listenPort();
+        java.time.Instant hs = a.status().peers().get(0).latestHandshake();
+        a.rebind();
+        int newPort = a.status().listenPort();
+        assertTrue(newPort != oldPort, "listen port 0 gives a new port on rebind");
+        await("b sees a's new port", 5000, () -> b.status().peers().get(0).endpoint().getPort() == newPort);
+        a.send(p, 0, p.length);
+        assertNotNull(toB.poll(5, TimeUnit.SECONDS));
+        assertEquals(hs, a.status().peers().get(0).latestHandshake(), "same session, no new handshake");
+    }
+}
