@@ -26,9 +26,21 @@ public final class Blake2s {
 
     /** MAC(key, data): keyed BLAKE2s with a 16-byte digest; key is 1-32 bytes. */
     public static void mac(byte[] key, byte[] data, int off, int len, byte[] out, int outOff) {
-        Blake2sDigest d = new Blake2sDigest(key, MAC_SIZE, null, null);
+        keyed(key, data, off, len, out, outOff, MAC_SIZE);
+    }
+
+    /**
+     * Keyed BLAKE2s (RFC 7693 section 2.5) with an {@code outLen}-byte digest, 1-32; key is 1-32
+     * bytes. The digest length is a parameter of the hash, not a truncation.
+     */
+    public static void keyed(byte[] key, byte[] data, int off, int len, byte[] out, int outOff, int outLen) {
+        if (key.length < 1 || key.length > 32 || outLen < 1 || outLen > HASH_SIZE) {
+            throw new IllegalArgumentException("BLAKE2s key and digest are 1 to 32 bytes");
+        }
+        Blake2sDigest d = new Blake2sDigest(key, outLen, null, null);
         d.update(data, off, len);
         d.doFinal(out, outOff);
+        d.clearKey();
     }
 
     /** HMAC(key, data) with BLAKE2s (RFC 2104, 64-byte block, 32-byte output). */
@@ -69,6 +81,9 @@ public final class Blake2s {
      * Fills each of {@code outs} (1 to 3 arrays of 32 bytes) in order.
      */
     public static void kdf(byte[] key, byte[] input, byte[]... outs) {
+        if (outs.length < 1 || outs.length > 3) {
+            throw new IllegalArgumentException("KDF yields 1 to 3 keys");
+        }
         byte[] t0 = new byte[HASH_SIZE];
         byte[] prev = new byte[0];
         byte[] counter = new byte[1];
