@@ -58,6 +58,14 @@ public final class Device {
     private final byte[] timestamp = new byte[Constants.TIMESTAMP_SIZE];
 
     public Device(SecretKey privateKey, TimeSource time, SecureRandom random, TransportCipher.Factory aead) {
+        this(privateKey, time, random, aead, new Tai64n(time::wallClockNanos));
+    }
+
+    /**
+     * @param tai64n the initiation timestamp clock; share one among all tunnels of a process so
+     *               that no tunnel, even a reopened one, sends a timestamp older than another's
+     */
+    public Device(SecretKey privateKey, TimeSource time, SecureRandom random, TransportCipher.Factory aead, Tai64n tai64n) {
         byte[] k = privateKey.toBytes();
         System.arraycopy(k, 0, staticPrivate, 0, 32);
         Arrays.fill(k, (byte) 0);
@@ -68,7 +76,7 @@ public final class Device {
         this.random = random;
         this.jitter = new Random(random.nextLong());
         this.aead = aead;
-        this.tai64n = new Tai64n(time::wallClockNanos);
+        this.tai64n = tai64n;
         this.indices = new IndexTable(random);
         this.cookieChecker = new CookieChecker(staticPublic, random);
     }

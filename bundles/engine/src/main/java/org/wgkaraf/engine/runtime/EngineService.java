@@ -12,6 +12,7 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.WireGuardEngine;
+import org.wgkaraf.engine.core.Tai64n;
 import org.wgkaraf.engine.core.TimeSource;
 import org.wgkaraf.engine.crypto.X25519;
 
@@ -24,6 +25,8 @@ public final class EngineService implements WireGuardEngine {
     private final TimeSource time;
     private final SecureRandom random = new SecureRandom();
     private final List<TunnelRuntime> tunnels = new CopyOnWriteArrayList<>();
+    /** One initiation clock for every tunnel of this service: reopening a tunnel never goes back in time. */
+    private final Tai64n tai64n;
 
     public EngineService() {
         this(TimeSource.SYSTEM);
@@ -31,6 +34,7 @@ public final class EngineService implements WireGuardEngine {
 
     public EngineService(TimeSource time) {
         this.time = time;
+        this.tai64n = new Tai64n(time::wallClockNanos);
     }
 
     @Override
@@ -41,7 +45,7 @@ public final class EngineService implements WireGuardEngine {
             }
         }
         TunnelRuntime[] self = new TunnelRuntime[1];
-        TunnelRuntime t = new TunnelRuntime(config, sink, time, random, () -> tunnels.remove(self[0]));
+        TunnelRuntime t = new TunnelRuntime(config, sink, time, random, tai64n, () -> tunnels.remove(self[0]));
         self[0] = t;
         tunnels.add(t);
         return t;

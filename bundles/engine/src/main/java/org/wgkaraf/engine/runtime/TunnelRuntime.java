@@ -34,6 +34,7 @@ import org.wgkaraf.api.engine.TunnelStatus;
 import org.wgkaraf.engine.core.CoreOutput;
 import org.wgkaraf.engine.core.Device;
 import org.wgkaraf.engine.core.Peer;
+import org.wgkaraf.engine.core.Tai64n;
 import org.wgkaraf.engine.core.TimeSource;
 import org.wgkaraf.engine.crypto.Transport;
 
@@ -66,14 +67,15 @@ final class TunnelRuntime implements Tunnel {
     private TunnelConfig config;
     private long scheduledWake = Long.MAX_VALUE;
 
-    TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Runnable onClose)
+    TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
+                  Runnable onClose)
             throws IOException {
         this.time = time;
         this.sink = sink;
         this.onClose = onClose;
         this.name = config.name();
         this.config = config;
-        this.device = new Device(config.privateKey(), time, random, Transport.factory());
+        this.device = new Device(config.privateKey(), time, random, Transport.factory(), tai64n);
         try {
             for (PeerConfig pc : config.peers()) {
                 device.addPeer(pc);

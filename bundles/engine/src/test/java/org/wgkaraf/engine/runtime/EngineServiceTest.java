@@ -26,6 +26,7 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.TunnelStatus;
+import org.wgkaraf.engine.core.TimeSource;
 
 /** The engine as a plain-classpath library, two tunnels talking over loopback UDP. */
 class EngineServiceTest {
@@ -192,5 +193,50 @@ class EngineServiceTest {
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         assertEquals(hs, a.status().peers().get(0).latestHandshake(), "same session, no new handshake");
+    }
+
+    /** Wall clock the test can step back; monotonic time is the real one. */
+    static final class SteppableClock implements org.wgkaraf.engine.core.TimeSource {
+        volatile long wallOffset;
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long wallClockNanos() {
+            return TimeSource.SYSTEM.wallClockNanos() + wallOffset;
+        }
+    }
+
+    @Test
+    void aTunnelReopenedAfterTheWallClockSteppedBackIsNotTakenForAReplayer() throws Exception {
+        SteppableClock clock = new SteppableClock();
+        EngineService service = new EngineService(clock);
+        try {
+            SecretKey ka = service.generatePrivateKey();
+            SecretKey kb = service.generatePrivateKey();
+            LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+            Tunnel b = service.open(new TunnelConfig("wgb", kb, 0, List.of(new PeerConfig(service.publicKey(ka), null, null,
+                    List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
+            TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(service.publicKey(kb), null,
+                    new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
+            byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+            Tunnel a = service.open(aConfig, (x, y, z) -> { });
+            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            a.send(p, 0, p.length);
+            assertNotNull(toB.poll(5, TimeUnit.SECONDS));
+            a.close();
+
+            clock.wallOffset = -3600L * 1_000_000_000L;
+            Tunnel again = service.open(aConfig, (x, y, z) -> { });
+            await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+            again.send(p, 0, p.length);
+            assertNotNull(toB.poll(5, TimeUnit.SECONDS), "b accepted the new handshake");
+            assertEquals(0, b.status().dropped(DropReason.HANDSHAKE_REPLAYED));
+        } finally {
+            service.closeAll();
+        }
     }
 }
