@@ -1,0 +1,41 @@
+package org.wgkaraf.api.netif;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.wgkaraf.api.engine.PacketSink;
+
+/** Every interface of the module, the DNS servers, the default interface, routes and events. */
+public interface NetifRegistry {
+
+    /** Every interface but loopback, newest (highest number) first, as {@code network status} lists them. */
+    List<NetifInfo> interfaces();
+
+    /** The resolver's name servers, in order; empty when none. */
+    List<InetAddress> dnsServers();
+
+    /** The interface holding the default route, if any. */
+    Optional<NetifInfo> defaultInterface();
+
+    /** The current uplink, if the network is ready. */
+    Optional<Uplink> uplink();
+
+    /**
+     * Registers a virtual interface, numbered after every interface seen so far and named
+     * {@code namePrefix + number}. It starts ifup=1, linkup=0.
+     *
+     * @param toTunnel receives the packets the module sends through this interface
+     */
+    VirtualNetif register(String namePrefix, Inet4Address address, Inet4Address netmask, PacketSink toTunnel);
+
+    /** Longest prefix among virtual interfaces, else the host. */
+    Route route(Inet4Address destination);
+
+    void addListener(NetworkListener listener);
+
+    void removeListener(NetworkListener listener);
+
+    /** Reads the host's interfaces now instead of at the next poll. */
+    void refresh();
+}

@@ -1,0 +1,37 @@
+package org.wgkaraf.api.netif;
+
+import org.wgkaraf.api.engine.PacketSink;
+
+/**
+ * A virtual interface registered with the {@link NetifRegistry}, e.g. a tunnel {@code wg<n>}.
+ * Its owner feeds it the packets that arrive from the tunnel and tells it when the link is up.
+ */
+public interface VirtualNetif extends AutoCloseable {
+    NetifInfo info();
+
+    /** Link up exactly while the tunnel's peer is up. */
+    void setLinkUp(boolean up);
+
+    /**
+     * An inner IP packet that arrived through the tunnel, for this module: the userspace IPv4
+     * layer (or the TUN device) takes it. Bytes are valid only during the call.
+     */
+    void receive(byte[] packet, int offset, int length);
+
+    /** Unregisters the interface; it disappears from {@code network status}. */
+    @Override
+    void close();
+
+    /** What the interface sends into the tunnel. */
+    interface Spec {
+        /** The interface's prefix, e.g. {@code "wg"}: it is named prefix + number. */
+        String namePrefix();
+
+        java.net.Inet4Address address();
+
+        java.net.Inet4Address netmask();
+
+        /** Where packets leaving the module through this interface go (the tunnel's send). */
+        PacketSink toTunnel();
+    }
+}
