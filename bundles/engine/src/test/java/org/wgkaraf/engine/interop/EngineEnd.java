@@ -47,10 +47,6 @@ final class EngineEnd implements PacketSink, AutoCloseable {
         this.tunnel = t;
     }
 
-    Tunnel tunnel() {
-        return tunnel;
-    }
-
     Inet4Address address() {
         return address;
     }
@@ -138,10 +134,6 @@ final class EngineEnd implements PacketSink, AutoCloseable {
     /** Echo requests from the peer that this end answered through the tunnel. */
     long answered() {
         return answered.get();
-    }
-
-    long delivered() {
-        return deliveredCount.get();
     }
 
     @Override

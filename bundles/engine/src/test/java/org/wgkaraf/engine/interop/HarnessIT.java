@@ -136,12 +136,12 @@ class HarnessIT {
         InetSocketAddress to = new InetSocketAddress(nsA.nsAddress(), PORT);
         byte[] otherKey = WgKeys.toPublicKey(WgKeys.generate().publicKey()).toBytes();
 
-        InitiationFlood wrong = lab.own(InitiationFlood.start(from, to, otherKey, InitiationFlood.Mac2.NEVER, 0));
-        Await.until("100000 initiations with a foreign MAC1 are sent", Duration.ofSeconds(30), () -> wrong.sent() >= 100_000);
+        InitiationFlood wrong = lab.own(InitiationFlood.start(from, to, otherKey, InitiationFlood.Mac2.NEVER, InitiationFlood.TEST_RATE));
+        Await.until("50000 initiations with a foreign MAC1 are sent", Duration.ofSeconds(30), () -> wrong.sent() >= 50_000);
         wrong.close();
         assertEquals(0, wrong.cookieReplies(), "wireguard-go ignores a MAC1 made for another key: " + wrong);
 
-        InitiationFlood right = lab.own(InitiationFlood.start(from, to, keysA.publicKeyObject().toBytes(), InitiationFlood.Mac2.NEVER, 0));
+        InitiationFlood right = lab.own(InitiationFlood.start(from, to, keysA.publicKeyObject().toBytes(), InitiationFlood.Mac2.NEVER, InitiationFlood.TEST_RATE));
         Await.until("wireguard-go under load answers with cookie replies", Duration.ofSeconds(15), () -> right.cookieReplies() > 0,
                 right::toString);
     }
@@ -150,7 +150,7 @@ class HarnessIT {
     void floodDecryptsTheCookieAndItsMac2IsAcceptedWhileAPeerStillHandshakes() {
         b.stop(); // B will come back without a session, so its handshake has to happen under the flood
         InitiationFlood flood = lab.own(InitiationFlood.start(new InetSocketAddress(nsA.rootAddress(), 0),
-                new InetSocketAddress(nsA.nsAddress(), PORT), keysA.publicKeyObject().toBytes(), InitiationFlood.Mac2.FROM_COOKIE, 0));
+                new InetSocketAddress(nsA.nsAddress(), PORT), keysA.publicKeyObject().toBytes(), InitiationFlood.Mac2.FROM_COOKIE, InitiationFlood.TEST_RATE));
 
         Await.until("the flood opened a cookie reply", Duration.ofSeconds(15), () -> flood.cookiesOpened() > 0, flood::toString);
         Await.until("wireguard-go, still under load, answers the broken-MAC2 controls", Duration.ofSeconds(15),
@@ -165,6 +165,22 @@ class HarnessIT {
         assertTrue(flood.cookieRepliesToBrokenMac2() > controlsBefore, "A stayed under load during B's handshake: " + flood);
         assertEquals(0, flood.cookieRepliesToValidMac2(), "wireguard-go accepted every valid MAC2: " + flood);
         assertNotNull(a.endpoint(keysB.publicKey()));
+    }
+
+    @Test
+    void rootEndMovesToANewAddressAndKeepsItsRouteIntoTheNamespace() {
+        String newAddress = nsA.outerAddress(3);
+
+        nsA.addRootAddress(newAddress);
+        nsA.removeRootAddress(nsA.rootAddress());
+
+        assertEquals(newAddress, nsA.rootSourceAddressTo(nsA.nsAddress()));
+        assertTrue(Shell.cmd("ping", "-n", "-c", "1", "-W", "2", nsA.nsAddress()).tryRun().ok(), "root reaches the namespace");
+        nsA.setRootLinkUp(false);
+        assertFalse(Shell.cmd("ping", "-n", "-c", "1", "-W", "1", nsA.nsAddress()).tryRun().ok(), "not while the link is down");
+        nsA.setRootLinkUp(true);
+        Await.until("root reaches the namespace again", Duration.ofSeconds(5),
+                () -> Shell.cmd("ping", "-n", "-c", "1", "-W", "1", nsA.nsAddress()).tryRun().ok());
     }
 
     @Test

@@ -184,10 +184,6 @@ final class Netns implements AutoCloseable {
         return link;
     }
 
-    List<NsLink> links() {
-        return List.copyOf(links);
-    }
-
     /**
      * Deletes the links first (deleting a veth end removes its peer at once, whereas a namespace
      * dies asynchronously), then the namespace. Tolerates pieces that are already gone.

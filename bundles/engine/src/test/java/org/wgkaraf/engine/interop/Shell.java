@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,18 +169,5 @@ final class Shell {
         synchronized (b) {
             return b.toString(StandardCharsets.UTF_8);
         }
-    }
-
-    /** Splits a command line given as words, for callers that build argv in pieces. */
-    static List<String> argv(Object... words) {
-        List<String> out = new ArrayList<>();
-        for (Object w : words) {
-            if (w instanceof List<?> l) {
-                l.forEach(x -> out.add(String.valueOf(x)));
-            } else {
-                out.add(String.valueOf(w));
-            }
-        }
-        return out;
     }
 }

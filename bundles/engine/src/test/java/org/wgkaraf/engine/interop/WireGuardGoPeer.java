@@ -99,11 +99,6 @@ final class WireGuardGoPeer implements AutoCloseable {
         return tunnelCidr.substring(0, tunnelCidr.indexOf('/'));
     }
 
-    /** "10.213.N.2:port": where peers in the root namespace reach this wireguard-go. */
-    String outerEndpoint() {
-        return ns.nsAddress() + ":" + listenPort;
-    }
-
     synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -293,15 +288,6 @@ final class WireGuardGoPeer implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** The whole log, for checks that wireguard-go reported an event (e.g. a cookie reply). */
-    String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
