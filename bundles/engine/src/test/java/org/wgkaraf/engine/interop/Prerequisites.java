@@ -1,0 +1,86 @@
+package org.wgkaraf.engine.interop;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the interop tests need from the machine. Missing pieces make the tests FAIL with a message
+ * saying what to install: in CI a silently skipped interop test would look like a passing one.
+ */
+final class Prerequisites {
+    static final String INSTALL = "apt-get install -y --no-install-recommends wireguard-go wireguard-tools iproute2 iputils-ping";
+    private static final List<String> TOOLS = List.of("wireguard-go", "wg", "ip", "ping");
+    private static volatile List<String> problems;
+
+    private Prerequisites() {
+    }
+
+    /** Fails the calling test (use in {@code @BeforeAll}) when anything is missing. */
+    static void check() {
+        List<String> p = problems();
+        if (!p.isEmpty()) {
+            fail("interop tests cannot run on this machine:\n  - " + String.join("\n  - ", p)
+                    + "\nThey need root, /dev/net/tun and: " + INSTALL);
+        }
+    }
+
+    static List<String> problems() {
+        List<String> p = problems;
+        if (p == null) {
+            p = List.copyOf(find());
+            problems = p;
+        }
+        return p;
+    }
+
+    private static List<String> find() {
+        List<String> out = new ArrayList<>();
+        if (!isRoot()) {
+            out.add("not running as root: run as root (the tests create network namespaces and TUN devices)");
+        }
+        for (String tool : TOOLS) {
+            if (onPath(tool) == null) {
+                out.add("'" + tool + "' is not on PATH: " + INSTALL);
+            }
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            out.add("/dev/net/tun does not exist: load the tun module (modprobe tun) or give the container the device");
+        }
+        return out;
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    String[] f = line.substring(4).trim().split("\\s+");
+                    return f.length > 1 && "0".equals(f[1]); // effective uid
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    static Path onPath(String tool) {
+        String path = System.getenv("PATH");
+        // Only PATH counts: the harness starts every tool by its name.
+        for (String d : (path == null ? "" : path).split(File.pathSeparator)) {
+            if (d.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(d, tool);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+package org.wgkaraf.engine.interop;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Hands out the third octet N of the test networks: 10.213.N.0/24 for the veth ("outer") link and
+ * 10.214.N.0/24 for the tunnel ("inner") addresses. N is chosen at random and skipped while the
+ * root namespace already has an address or route in 10.213.N.0/24, so a concurrent run on the same
+ * machine does not clash with this one.
+ */
+final class Subnets {
+    static final String OUTER = "10.213.";
+    static final String INNER = "10.214.";
+    private static final Set<Integer> TAKEN = new HashSet<>();
+
+    private Subnets() {
+    }
+
+    static synchronized int allocate() {
+        String inUse = Shell.run("ip", "-4", "-o", "addr", "show").stdout()
+                + Shell.run("ip", "-4", "route", "show", "table", "all").stdout();
+        int start = ThreadLocalRandom.current().nextInt(254);
+        for (int i = 0; i < 254; i++) {
+            int n = 1 + (start + i) % 254;
+            if (!TAKEN.contains(n) && !inUse.contains(OUTER + n + ".")) {
+                TAKEN.add(n);
+                return n;
+            }
+        }
+        throw new IllegalStateException("every 10.213.N.0/24 is in use on this machine: remove stale test links (ip link | grep wgk)");
+    }
+
+    static synchronized void release(int n) {
+        TAKEN.remove(n);
+    }
+
+    /** 10.213.N.host */
+    static String outer(int n, int host) {
+        return OUTER + n + "." + host;
+    }
+
+    /** 10.214.N.host */
+    static String inner(int n, int host) {
+        return INNER + n + "." + host;
+    }
+}

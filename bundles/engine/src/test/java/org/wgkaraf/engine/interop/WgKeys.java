@@ -1,0 +1,55 @@
+package org.wgkaraf.engine.interop;
+
+import org.wgkaraf.api.engine.PublicKey;
+import org.wgkaraf.api.engine.SecretKey;
+
+/**
+ * Keys made by the {@code wg} tool, so the Java side is tested against keys it did not make.
+ * Private and pre-shared keys travel through stdin and stdout only, never through arguments.
+ */
+final class WgKeys {
+
+    /** A key pair in the base64 form {@code wg} prints. Prints only its public half. */
+    record KeyPair(String privateKey, String publicKey) {
+        SecretKey secret() {
+            return toSecretKey(privateKey);
+        }
+
+        PublicKey publicKeyObject() {
+            return toPublicKey(publicKey);
+        }
+
+        @Override
+        public String toString() {
+            return "KeyPair[public=" + publicKey + "]";
+        }
+    }
+
+    private WgKeys() {
+    }
+
+    static KeyPair generate() {
+        String priv = genkey();
+        return new KeyPair(priv, pubkey(priv));
+    }
+
+    static String genkey() {
+        return Shell.cmd("wg", "genkey").secretOutput().run().stdout().strip();
+    }
+
+    static String pubkey(String privateKey) {
+        return Shell.cmd("wg", "pubkey").stdin(privateKey + "\n").secretOutput().run().stdout().strip();
+    }
+
+    static String genpsk() {
+        return Shell.cmd("wg", "genpsk").secretOutput().run().stdout().strip();
+    }
+
+    static SecretKey toSecretKey(String base64) {
+        return SecretKey.fromBase64(base64);
+    }
+
+    static PublicKey toPublicKey(String base64) {
+        return PublicKey.fromBase64(base64);
+    }
+}
