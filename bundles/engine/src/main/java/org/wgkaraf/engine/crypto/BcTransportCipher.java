@@ -1,17 +1,22 @@
 package org.wgkaraf.engine.crypto;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.bouncycastle.crypto.engines.ChaCha7539Engine;
+import org.bouncycastle.crypto.engines.ChaChaEngine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.util.Pack;
 
 /**
- * {@link TransportCipher} that composes RFC 8439's AEAD from BouncyCastle's ChaCha7539Engine and
- * Poly1305. BouncyCastle's own ChaCha20Poly1305 allocates parameter objects and the one-time key
- * block on every init; driving the two primitives directly with reused parameter objects makes the
- * per-packet path allocation-free.
+ * {@link TransportCipher} that composes RFC 8439's AEAD from BouncyCastle's ChaCha20 block function
+ * and Poly1305. BouncyCastle's own ChaCha20Poly1305 allocates parameter objects and the one-time
+ * key block on every init, and its stream cipher XORs one byte at a time; here the nonce is set in
+ * the engine state directly, the keystream is applied eight bytes at a time, and nothing is
+ * allocated per packet.
  */
 public final class BcTransportCipher implements TransportCipher {
     public static final Factory FACTORY = new Factory() {
@@ -28,13 +33,12 @@ public final class BcTransportCipher implements TransportCipher {
 
     private static final int KEY_SIZE = 32;
     private static final int TAG_SIZE = ChaChaPoly.TAG_SIZE;
-    private static final byte[] ZEROS = new byte[64];
+    private static final byte[] ZEROS = new byte[16];
 
-    private final KeyedChaCha chacha = new KeyedChaCha();
+    private final PacketChaCha chacha = new PacketChaCha();
     private final Poly1305 poly = new Poly1305();
-    private final NonceParameter nonce = new NonceParameter();
     private final OneTimeKey oneTimeKey = new OneTimeKey();
-    /** The first keystream block: its first 32 bytes are the Poly1305 key (RFC 8439 2.6). */
+    /** Keystream block 0, whose first 32 bytes key Poly1305. */
     private final byte[] block0 = new byte[64];
     private final byte[] lengths = new byte[16];
     private final byte[] tag = new byte[TAG_SIZE];
@@ -53,15 +57,15 @@ public final class BcTransportCipher implements TransportCipher {
     @Override
     public int seal(long counter, byte[] in, int inOff, int len, byte[] out, int outOff) {
         start(counter);
-        chacha.processBytes(in, inOff, len, out, outOff);
+        chacha.xor(in, inOff, len, out, outOff);
         authenticate(out, outOff, len, out, outOff + len);
         return len + TAG_SIZE;
     }
 
     @Override
     public int open(long counter, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        checkLive();
         if (len < TAG_SIZE) {
-            checkLive();
             return -1;
         }
         int plainLen = len - TAG_SIZE;
@@ -72,16 +76,15 @@ public final class BcTransportCipher implements TransportCipher {
         if (!org.bouncycastle.util.Arrays.constantTimeAreEqual(TAG_SIZE, tag, 0, in, inOff + plainLen)) {
             return -1;
         }
-        chacha.processBytes(in, inOff, plainLen, out, outOff);
+        chacha.xor(in, inOff, plainLen, out, outOff);
         return plainLen;
     }
 
-    /** Sets the nonce to 0^32 || LE64(counter) and keys Poly1305 from keystream block 0. */
+    /** Sets the nonce to 0^32 || LE64(counter) and keys Poly1305 from keystream block 0 (RFC 8439 2.6). */
     private void start(long counter) {
         checkLive();
-        Pack.longToLittleEndian(counter, nonce.iv, 4);
-        chacha.init(true, nonce);
-        chacha.processBytes(ZEROS, 0, 64, block0, 0);
+        chacha.setNonce(counter);
+        chacha.nextBlock(block0);
         System.arraycopy(block0, 0, oneTimeKey.key, 0, KEY_SIZE);
         poly.init(oneTimeKey);
         Arrays.fill(block0, (byte) 0);
@@ -91,8 +94,7 @@ public final class BcTransportCipher implements TransportCipher {
     /** Poly1305 over ciphertext || pad16 || LE64(aad length = 0) || LE64(ciphertext length). */
     private void authenticate(byte[] ct, int ctOff, int ctLen, byte[] mac, int macOff) {
         poly.update(ct, ctOff, ctLen);
-        int pad = -ctLen & 15;
-        poly.update(ZEROS, 0, pad);
+        poly.update(ZEROS, 0, -ctLen & 15);
         Pack.longToLittleEndian(0L, lengths, 0);
         Pack.longToLittleEndian(ctLen, lengths, 8);
         poly.update(lengths, 0, 16);
@@ -107,8 +109,9 @@ public final class BcTransportCipher implements TransportCipher {
 
     @Override
     public void destroy() {
-        // Re-keying with zeros overwrites the key words in the engine state and its keystream.
+        // Re-keying with zeros overwrites the key words of the engine state and its working block.
         chacha.init(true, new ParametersWithIV(new KeyParameter(new byte[KEY_SIZE]), new byte[12]));
+        chacha.wipe();
         poly.init(new KeyParameter(new byte[KEY_SIZE]));
         Arrays.fill(tag, (byte) 0);
         destroyed = true;
@@ -119,26 +122,61 @@ public final class BcTransportCipher implements TransportCipher {
         return chacha.key();
     }
 
-    /** Exposes the key words of the state (RFC 8439 2.3: words 4 to 11) for {@link #keyMaterial()}. */
-    private static final class KeyedChaCha extends ChaCha7539Engine {
+    /**
+     * ChaCha20 (RFC 8439 2.3-2.4) over BouncyCastle's block function, addressed through the state
+     * words: 4-11 key, 12 block counter, 13-15 nonce.
+     */
+    private static final class PacketChaCha extends ChaCha7539Engine {
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private final byte[] keystream = new byte[64];
+
+        void setNonce(long counter) {
+            engineState[12] = 0;
+            engineState[13] = 0;
+            engineState[14] = (int) counter;
+            engineState[15] = (int) (counter >>> 32);
+        }
+
+        /** Writes the next 64-byte keystream block and steps the block counter. */
+        void nextBlock(byte[] out) {
+            generateKeyStream(out);
+            advanceCounter();
+        }
+
+        /**
+         * out = in XOR keystream, from the current block on; in == out is fine. Full blocks take the
+         * keystream words straight from the block function's output, eight bytes at a time.
+         */
+        void xor(byte[] in, int inOff, int len, byte[] out, int outOff) {
+            int done = 0;
+            for (; len - done >= 64; done += 64) {
+                ChaChaEngine.chachaCore(rounds, engineState, x);
+                advanceCounter();
+                int i = inOff + done;
+                int o = outOff + done;
+                for (int w = 0; w < 16; w += 2, i += 8, o += 8) {
+                    long k = (x[w] & 0xffffffffL) | ((long) x[w + 1] << 32);
+                    LONGS.set(out, o, (long) LONGS.get(in, i) ^ k);
+                }
+            }
+            if (done < len) {
+                nextBlock(keystream);
+                for (int i = 0; done + i < len; i++) {
+                    out[outOff + done + i] = (byte) (in[inOff + done + i] ^ keystream[i]);
+                }
+                Arrays.fill(keystream, (byte) 0);
+            }
+        }
+
+        void wipe() {
+            Arrays.fill(keystream, (byte) 0);
+            Arrays.fill(x, 0);
+        }
+
         byte[] key() {
             byte[] k = new byte[KEY_SIZE];
             Pack.intToLittleEndian(engineState, 4, 8, k, 0);
             return k;
-        }
-    }
-
-    /** A nonce we rewrite in place; a null key tells the engine to keep its key (re-IV only). */
-    private static final class NonceParameter extends ParametersWithIV {
-        final byte[] iv = new byte[12];
-
-        NonceParameter() {
-            super(null, new byte[12]);
-        }
-
-        @Override
-        public byte[] getIV() {
-            return iv;
         }
     }
 

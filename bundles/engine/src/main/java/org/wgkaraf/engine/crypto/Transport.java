@@ -6,9 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which {@link TransportCipher.Factory} the engine uses: BouncyCastle's or the JDK's
- * ChaCha20-Poly1305, whichever is faster on the running JDK. The first call measures both (about
- * 150 ms, once per JVM); the system property {@value #PROPERTY} = bc | jce skips the measurement
- * and decides.
+ * ChaCha20-Poly1305, whichever is faster on the running JDK (see
+ * {@link TransportChoice.Calibration#preferred()}). The first call measures both (about 150 ms, once
+ * per JVM); the system property {@value #PROPERTY} = bc | jce skips the measurement and decides.
  */
 public final class Transport {
     public static final String PROPERTY = "wgkaraf.aead";
@@ -50,6 +50,6 @@ public final class Transport {
             return new TransportChoice(forced.get(), TransportChoice.Basis.PROPERTY, Optional.empty());
         }
         TransportChoice.Calibration c = TransportCalibration.run(budgetNanos);
-        return new TransportChoice(c.faster(), TransportChoice.Basis.MEASURED, Optional.of(c));
+        return new TransportChoice(c.preferred(), TransportChoice.Basis.MEASURED, Optional.of(c));
     }
 }

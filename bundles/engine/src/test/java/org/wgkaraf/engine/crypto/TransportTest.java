@@ -27,14 +27,25 @@ class TransportTest {
     }
 
     @Test
-    void withoutPropertyTheFasterMeasuredProviderIsChosen() {
+    void withoutPropertyTheMeasuredPreferenceIsChosen() {
         TransportChoice c = Transport.choose(null, SHORT_BUDGET);
         assertEquals(TransportChoice.Basis.MEASURED, c.basis());
         TransportChoice.Calibration cal = c.calibration().orElseThrow();
         assertEquals(1420, cal.packetBytes());
         assertTrue(cal.bcNanosPerPacket() > 0 && cal.jceNanosPerPacket() > 0, cal.toString());
-        TransportProvider faster = cal.jceNanosPerPacket() < cal.bcNanosPerPacket() ? TransportProvider.JCE : TransportProvider.BC;
-        assertEquals(faster, c.provider());
+        assertEquals(cal.preferred(), c.provider());
+    }
+
+    @Test
+    void clearlyFasterProviderIsPreferred() {
+        assertEquals(TransportProvider.JCE, new TransportChoice.Calibration(1420, 4_000, 3_000, 1).preferred());
+        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 3_000, 4_000, 1).preferred());
+    }
+
+    @Test
+    void nearTieGoesToTheAllocationFreeProvider() {
+        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 4_000, 4_000, 1).preferred());
+        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 4_200, 4_000, 1).preferred());
     }
 
     @Test
