@@ -58,11 +58,6 @@ public final class JceTransportCipher implements TransportCipher {
         }
     }
 
-    /** The JCE provider that serves the cipher, e.g. "SunJCE". */
-    public static String providerName() {
-        return newCipher().getProvider().getName();
-    }
-
     /**
      * The JDK's own provider first: in Karaf a BouncyCastle JCE provider may be registered ahead
      * of it, and this class is meant to measure the JDK's implementation.
