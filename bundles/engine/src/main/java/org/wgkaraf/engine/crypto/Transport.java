@@ -6,36 +6,90 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which {@link TransportCipher.Factory} the engine uses: BouncyCastle's or the JDK's
- * ChaCha20-Poly1305, whichever is faster on the running JDK (see
- * {@link TransportChoice.Calibration#preferred()}). The first call measures both (about 150 ms, once
- * per JVM); the system property {@value #PROPERTY} = bc | jce skips the measurement and decides.
+ * ChaCha20-Poly1305, whichever is faster on the running JDK. The first call to {@link #factory()}
+ * starts a calibration on a background thread (about {@value TransportCalibration#DEFAULT_BUDGET_MILLIS}
+ * ms, once per JVM, long enough for the JIT to settle so that steady-state speed is compared, not
+ * warm-up); until it ends, BouncyCastle's allocation-free cipher is used, and every keypair made
+ * afterwards uses the winner. Tunnel start is never delayed. The system property {@value #PROPERTY}
+ * = bc | jce skips the measurement and decides.
  */
 public final class Transport {
     public static final String PROPERTY = "wgkaraf.aead";
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+    private static final Object LOCK = new Object();
+    private static volatile TransportChoice current;
+    private static Thread calibration;
+
+    /** Creates ciphers of the provider chosen at the time of each keypair. */
+    private static final TransportCipher.Factory AUTO = new TransportCipher.Factory() {
+        @Override
+        public String name() {
+            return choice().provider().id();
+        }
+
+        @Override
+        public TransportCipher create(byte[] key) {
+            return choice().provider().factory().create(key);
+        }
+    };
 
     private Transport() {
     }
 
     public static TransportCipher.Factory factory() {
-        return choice().provider().factory();
+        start();
+        return AUTO;
     }
 
-    /** The provider in use and how it was chosen; measures on the first call. */
+    /** The provider in use now and how it was chosen (PROVISIONAL while the calibration runs). */
     public static TransportChoice choice() {
-        return Chosen.CHOICE;
+        start();
+        return current;
     }
 
-    /** Holder idiom: the class initialiser runs once, on first use, and is thread-safe. */
-    private static final class Chosen {
-        static final TransportChoice CHOICE = choose(System.getProperty(PROPERTY), TransportCalibration.DEFAULT_BUDGET_NANOS);
+    /** Waits for the calibration to end (benchmarks and tests); returns the final choice. */
+    public static TransportChoice awaitChoice() throws InterruptedException {
+        start();
+        Thread t;
+        synchronized (LOCK) {
+            t = calibration;
+        }
+        if (t != null) {
+            t.join();
+        }
+        return current;
+    }
 
-        static {
-            LOG.info("Transport AEAD: {}", CHOICE);
+    private static void start() {
+        if (current != null) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (current != null) {
+                return;
+            }
+            String property = System.getProperty(PROPERTY);
+            TransportChoice fixed = decideWithoutMeasuring(property);
+            if (fixed != null) {
+                current = fixed;
+                LOG.info("Transport AEAD: {}", fixed);
+                return;
+            }
+            current = new TransportChoice(TransportProvider.BC, TransportChoice.Basis.PROVISIONAL, Optional.empty());
+            Thread t = new Thread(() -> {
+                TransportChoice measured = measure(TransportCalibration.DEFAULT_BUDGET_MILLIS * 1_000_000L);
+                current = measured;
+                LOG.info("Transport AEAD: {}", measured);
+            }, "wg-aead-calibration");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            calibration = t;
+            t.start();
         }
     }
 
-    static TransportChoice choose(String property, long budgetNanos) {
+    /** The choice when no measurement is needed (property, or only one provider), else null. */
+    static TransportChoice decideWithoutMeasuring(String property) {
         Optional<TransportProvider> forced = TransportProvider.byId(property);
         if (property != null && forced.isEmpty()) {
             LOG.warn("Ignoring {}={}: expected bc or jce; measuring instead", PROPERTY, property);
@@ -46,10 +100,17 @@ public final class Transport {
             }
             return new TransportChoice(TransportProvider.BC, TransportChoice.Basis.ONLY_AVAILABLE, Optional.empty());
         }
-        if (forced.isPresent()) {
-            return new TransportChoice(forced.get(), TransportChoice.Basis.PROPERTY, Optional.empty());
-        }
+        return forced.map(p -> new TransportChoice(p, TransportChoice.Basis.PROPERTY, Optional.empty())).orElse(null);
+    }
+
+    static TransportChoice measure(long budgetNanos) {
         TransportChoice.Calibration c = TransportCalibration.run(budgetNanos);
         return new TransportChoice(c.preferred(), TransportChoice.Basis.MEASURED, Optional.of(c));
+    }
+
+    /** The choice for {@code property}, measuring with {@code budgetNanos} when needed (tests). */
+    static TransportChoice choose(String property, long budgetNanos) {
+        TransportChoice fixed = decideWithoutMeasuring(property);
+        return fixed != null ? fixed : measure(budgetNanos);
     }
 }

@@ -16,10 +16,15 @@ public record TransportChoice(TransportProvider provider, Basis basis, Optional<
         /** The system property {@value Transport#PROPERTY} named it. */
         PROPERTY,
         /** The JDK has no ChaCha20-Poly1305, so BouncyCastle is the only candidate. */
-        ONLY_AVAILABLE
+        ONLY_AVAILABLE,
+        /** BouncyCastle while the background calibration runs. */
+        PROVISIONAL
     }
 
-    /** Cost of sealing and opening one packet of {@code packetBytes}: each provider's fastest batch. */
+    /**
+     * Cost of sealing and opening one small and one full-size packet (together {@code packetBytes}
+     * bytes): each provider's fastest batch.
+     */
     public record Calibration(int packetBytes, long bcNanosPerPacket, long jceNanosPerPacket, long elapsedNanos) {
         /**
          * How much faster the JDK must be to win. Its cipher leaves about 3.5 KB of garbage per

@@ -40,9 +40,9 @@ public class AeadBenchmark {
     private int next;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws InterruptedException {
         // Shows what Transport's calibration picks in this (forked) JVM next to the figures.
-        System.out.println("Transport.choice(): " + Transport.choice());
+        System.out.println("Transport.choice(): " + Transport.awaitChoice());
         TransportProvider p = TransportProvider.byId(provider).orElseThrow();
         Random random = new Random(1420);
         byte[] key = new byte[32];

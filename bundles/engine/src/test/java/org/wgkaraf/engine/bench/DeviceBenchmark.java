@@ -28,8 +28,9 @@ public class DeviceBenchmark {
     private byte[] packet;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws InterruptedException {
         pair = new BenchPair(Transport.factory());
+        System.out.println("Transport.choice(): " + Transport.awaitChoice());
         pair.handshake();
         packet = BenchPair.packet(size);
     }

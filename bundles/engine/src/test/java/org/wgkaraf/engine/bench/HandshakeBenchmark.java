@@ -19,8 +19,9 @@ public class HandshakeBenchmark {
     private BenchPair pair;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws InterruptedException {
         pair = new BenchPair(Transport.factory());
+        System.out.println("Transport.choice(): " + Transport.awaitChoice());
     }
 
     @Benchmark

@@ -208,4 +208,22 @@ class HandshakeTest {
         assertEquals(0, a.device.indexCount());
         assertSame(null, a.device.peer(PublicKey.of(b.publicKey)));
     }
+
+    @Test
+    void aJdkCipherSideAndABouncyCastleSideTalkBothWays() {
+        TestNet mixed = new TestNet();
+        TestNet.Node jce = mixed.node("jce", "10.213.0.5", 40005, 5, org.wgkaraf.engine.crypto.JceTransportCipher.FACTORY);
+        TestNet.Node bc = mixed.node("bc", "10.213.0.6", 40006, 6, org.wgkaraf.engine.crypto.BcTransportCipher.FACTORY);
+        TestNet.link(jce, "10.214.0.6/32", bc, "10.214.0.5/32", psk(), false, 0);
+        for (int i = 0; i < 50; i++) {
+            byte[] there = TestNet.ipv4("10.214.0.6", "10.214.0.5", i * 30);
+            byte[] back = TestNet.ipv4("10.214.0.5", "10.214.0.6", i * 30 + 1);
+            assertTrue(jce.send(there));
+            mixed.pump();
+            assertTrue(bc.send(back));
+            mixed.pump();
+            assertArrayEquals(there, bc.delivered.get(i));
+            assertArrayEquals(back, jce.delivered.get(i));
+        }
+    }
 }

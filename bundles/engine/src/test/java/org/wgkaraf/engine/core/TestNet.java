@@ -38,7 +38,7 @@ final class TestNet {
         final List<Datagram> sent = new ArrayList<>();
         int staleCalls;
 
-        Node(String name, InetSocketAddress address, long seed) {
+        Node(String name, InetSocketAddress address, long seed, org.wgkaraf.engine.crypto.TransportCipher.Factory aead) {
             this.name = name;
             this.address = address;
             byte[] k = new byte[32];
@@ -46,7 +46,7 @@ final class TestNet {
             X25519.generatePrivateKey(keyRandom, k);
             X25519.publicKey(k, publicKey);
             this.privateKey = SecretKey.of(k);
-            this.device = new Device(privateKey, clock, seeded(seed + 1000), BcTransportCipher.FACTORY);
+            this.device = new Device(privateKey, clock, seeded(seed + 1000), aead);
         }
 
         @Override
@@ -112,7 +112,11 @@ final class TestNet {
     }
 
     Node node(String name, String ip, int port, long seed) {
-        Node n = new Node(name, addr(ip, port), seed);
+        return node(name, ip, port, seed, BcTransportCipher.FACTORY);
+    }
+
+    Node node(String name, String ip, int port, long seed, org.wgkaraf.engine.crypto.TransportCipher.Factory aead) {
+        Node n = new Node(name, addr(ip, port), seed, aead);
         nodes.put(n.address, n);
         return n;
     }

@@ -31,7 +31,7 @@ class TransportTest {
         TransportChoice c = Transport.choose(null, SHORT_BUDGET);
         assertEquals(TransportChoice.Basis.MEASURED, c.basis());
         TransportChoice.Calibration cal = c.calibration().orElseThrow();
-        assertEquals(1420, cal.packetBytes());
+        assertEquals(1484, cal.packetBytes());
         assertTrue(cal.bcNanosPerPacket() > 0 && cal.jceNanosPerPacket() > 0, cal.toString());
         assertEquals(cal.preferred(), c.provider());
     }
@@ -54,9 +54,18 @@ class TransportTest {
     }
 
     @Test
-    void factoryIsTheChosenProvidersFactory() {
-        assertSame(Transport.choice().provider().factory(), Transport.factory());
-        assertSame(Transport.choice(), Transport.choice(), "chosen once per JVM");
+    void factoryCreatesCiphersOfTheProviderChosenWhenTheKeypairIsMade() throws Exception {
+        TransportCipher.Factory f = Transport.factory();
+        TransportChoice settled = Transport.awaitChoice();
+        assertTrue(settled.basis() != TransportChoice.Basis.PROVISIONAL, "the calibration ends");
+        assertSame(settled, Transport.choice(), "chosen once per JVM");
+        assertEquals(settled.provider().id(), f.name());
+        TransportCipher c = f.create(new byte[32]);
+        try {
+            assertSame(settled.provider().factory().create(new byte[32]).getClass(), c.getClass());
+        } finally {
+            c.destroy();
+        }
     }
 
     @Test

@@ -229,11 +229,15 @@ class EngineServiceTest {
             assertNotNull(toB.poll(5, TimeUnit.SECONDS));
             a.close();
 
+            // b accepts at most one initiation per HANDSHAKE_INITIATION_RATE (20 ms) from a peer:
+            // let that much time pass, or the reopened tunnel's first try is refused as a flood.
+            Thread.sleep(org.wgkaraf.engine.core.Constants.HANDSHAKE_INITIATION_RATE / 1_000_000L + 5);
             clock.wallOffset = -3600L * 1_000_000_000L;
             Tunnel again = service.open(aConfig, (x, y, z) -> { });
             await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
             again.send(p, 0, p.length);
-            assertNotNull(toB.poll(5, TimeUnit.SECONDS), "b accepted the new handshake");
+            byte[] got = toB.poll(5, TimeUnit.SECONDS);
+            assertNotNull(got, () -> "b accepted the new handshake: " + b.status() + "\n" + again.status());
             assertEquals(0, b.status().dropped(DropReason.HANDSHAKE_REPLAYED));
         } finally {
             service.closeAll();
