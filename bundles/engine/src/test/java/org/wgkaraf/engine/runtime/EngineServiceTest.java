@@ -146,7 +146,8 @@ class EngineServiceTest {
 
     private static int wgThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("wg-") && t.isAlive()).count();
+                .filter(t -> t.isAlive() && (t.getName().startsWith("wg-receive-")
+                        || t.getName().startsWith("wg-timer-") || t.getName().startsWith("wg-resolve-"))).count();
     }
 
     @Test
@@ -164,7 +165,7 @@ class EngineServiceTest {
             t.close();
             assertFalse(t.status().running());
         }
-        assertEquals(before, wgThreads(), "no wg- thread left");
+        assertEquals(before, wgThreads(), "no tunnel thread left");
         assertTrue(engine.tunnels().isEmpty());
         try (DatagramSocket again = new DatagramSocket(port)) {
             assertEquals(port, again.getLocalPort(), "the UDP port is free again");
