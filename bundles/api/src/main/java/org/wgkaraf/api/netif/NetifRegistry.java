@@ -25,9 +25,21 @@ public interface NetifRegistry {
      * Registers a virtual interface, numbered after every interface seen so far and named
      * {@code namePrefix + number}. It starts ifup=1, linkup=0.
      *
+     * @param backend  who carries its packets: the userspace IPv4 layer, or a Linux TUN device
      * @param toTunnel receives the packets the module sends through this interface
+     * @throws java.io.IOException when the backend cannot be set up (TUN without privilege: the
+     *                             message says so and what to do); nothing is left registered
      */
-    VirtualNetif register(String namePrefix, Inet4Address address, Inet4Address netmask, PacketSink toTunnel);
+    VirtualNetif register(String namePrefix, Inet4Address address, Inet4Address netmask, Backend backend,
+                          PacketSink toTunnel) throws java.io.IOException;
+
+    /** Who carries a virtual interface's packets. */
+    enum Backend {
+        /** The userspace IPv4 layer: ICMP echo and UDP, no privilege needed. */
+        USERSPACE,
+        /** A Linux TUN device: the OS carries everything (TCP, SSH). Needs CAP_NET_ADMIN. */
+        TUN
+    }
 
     /** Longest prefix among virtual interfaces, else the host. */
     Route route(Inet4Address destination);

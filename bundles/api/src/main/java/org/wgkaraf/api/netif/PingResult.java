@@ -7,7 +7,8 @@ import java.util.List;
  * The figures of one ping run.
  *
  * @param rttMillis   round-trip time of each reply received, in order
- * @param totalMillis time from the first request to the end of the run
+ * @param totalMillis the time the run spent waiting: every reply's round trip plus every timeout
+ *                    (the original's "time" figure)
  */
 public record PingResult(String host, InetAddress address, int transmitted, int received,
                          List<Double> rttMillis, long totalMillis) {

@@ -1,22 +1,31 @@
 package org.wgkaraf.api.netif;
 
+import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Ping as the original's {@code network ping}: through the userspace IPv4 layer for addresses
- * behind a tunnel, through the host OS for the others.
+ * behind a tunnel, through the host OS for the others. The service measures; the shell formats.
  */
 public interface PingService {
 
     /**
-     * Pings {@code host}, writing each line of the original's output to {@code lines} as it
-     * happens (the caller prints them), and returns the figures.
+     * Pings {@code host}, telling {@code listener} of each reply or timeout as it happens, and
+     * returns the figures.
      *
      * @throws UnknownHostException when the name does not resolve
      */
-    PingResult ping(String host, Options options, Consumer<String> lines) throws UnknownHostException;
+    PingResult ping(String host, Options options, Listener listener) throws UnknownHostException, InterruptedException;
+
+    /** Events of a run, on the caller's thread, in order. */
+    interface Listener {
+        void started(String host, InetAddress address, int dataSize);
+
+        void reply(int sequence, int bytes, int ttl, double rttMillis);
+
+        void timeout(int sequence);
+    }
 
     /** The original's defaults: 4 requests of 64 data bytes, 1 s apart, 1 s timeout each. */
     record Options(int count, Duration interval, Duration timeout, int dataSize) {

@@ -21,17 +21,4 @@ public interface VirtualNetif extends AutoCloseable {
     /** Unregisters the interface; it disappears from {@code network status}. */
     @Override
     void close();
-
-    /** What the interface sends into the tunnel. */
-    interface Spec {
-        /** The interface's prefix, e.g. {@code "wg"}: it is named prefix + number. */
-        String namePrefix();
-
-        java.net.Inet4Address address();
-
-        java.net.Inet4Address netmask();
-
-        /** Where packets leaving the module through this interface go (the tunnel's send). */
-        PacketSink toTunnel();
-    }
 }
