@@ -148,4 +148,58 @@ class TransportTest {
         net.pump();
         assertEquals(before + 1, b.delivered.size(), "the tunnel still works");
     }
+
+    @Test
+    void oneTunnelWithSeveralPeersRoutesEachPacketByItsAllowedIps() {
+        TestNet.Node c = net.node("c", "10.213.0.3", 51821, 23);
+        TestNet.link(a, "10.214.0.2/32", b, "10.214.1.0/24", null, false, 0);
+        TestNet.link(a, "10.214.0.2/32", c, "10.214.2.0/24", null, false, 0);
+        for (int i = 0; i < 10; i++) {
+            a.send(TestNet.ipv4("10.214.0.2", "10.214.1." + (i + 1), i));
+            a.send(TestNet.ipv4("10.214.0.2", "10.214.2." + (i + 1), i));
+            net.pump();
+        }
+        assertEquals(10, b.delivered.size());
+        assertEquals(10, c.delivered.size());
+        for (byte[] p : b.delivered) {
+            assertEquals(1, p[18], "b only got 10.214.1.x");
+        }
+        for (byte[] p : c.delivered) {
+            assertEquals(2, p[18], "c only got 10.214.2.x");
+        }
+        // replies come back on each peer's own session; a packet claiming the other peer's range is refused
+        b.send(TestNet.ipv4("10.214.1.1", "10.214.0.2", 5));
+        c.send(TestNet.ipv4("10.214.2.1", "10.214.0.2", 5));
+        net.pump();
+        assertEquals(2, a.delivered.size());
+        c.device.addPeer(new org.wgkaraf.api.engine.PeerConfig(org.wgkaraf.api.engine.PublicKey.of(a.publicKey), null, null,
+                java.util.List.of(org.wgkaraf.api.engine.IpPrefix.parse("0.0.0.0/0")), 0));
+        c.send(TestNet.ipv4("10.214.1.7", "10.214.0.2", 5)); // c pretends to be in b's range
+        net.pump();
+        assertEquals(1, a.drops(DropReason.SOURCE_NOT_ALLOWED));
+    }
+
+    @Test
+    void rekeyAfterMessagesAndRejectAfterMessages() {
+        connectAndCapture();
+        Peer toB = a.peerOf(b);
+        long inits = a.sentOfType(Messages.TYPE_INITIATION);
+        net.clock.advanceSeconds(6); // past REKEY_TIMEOUT, so only the counter decides
+        toB.current.sendCounter = Constants.REKEY_AFTER_MESSAGES - 1;
+        a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 5)); // uses counter 2^60 - 1
+        net.pump();
+        assertEquals(inits, a.sentOfType(Messages.TYPE_INITIATION), "up to REKEY_AFTER_MESSAGES messages, no rekey");
+        a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 5)); // uses counter 2^60
+        net.pump();
+        assertEquals(inits + 1, a.sentOfType(Messages.TYPE_INITIATION), "past REKEY_AFTER_MESSAGES: a new handshake");
+
+        // a session whose counter reached REJECT_AFTER_MESSAGES sends nothing more with those keys
+        Keypair kp = a.peerOf(b).current;
+        kp.sendCounter = Constants.REJECT_AFTER_MESSAGES;
+        net.loss = d -> true;
+        long transports = a.sentOfType(Messages.TYPE_TRANSPORT);
+        a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 5));
+        assertEquals(transports, a.sentOfType(Messages.TYPE_TRANSPORT));
+        assertEquals(1, a.peerOf(b).staged.size(), "queued for the next session");
+    }
 }
