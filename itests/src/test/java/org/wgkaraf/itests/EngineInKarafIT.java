@@ -1,0 +1,92 @@
+package org.wgkaraf.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.apache.karaf.features.BootFinished;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.wgkaraf.api.engine.Endpoint;
+import org.wgkaraf.api.engine.IpPrefix;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.SecretKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.engine.WireGuardEngine;
+
+/** The engine as an OSGi service in the real distribution. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class EngineInKarafIT {
+    @Inject
+    private BootFinished bootFinished;
+
+    @Inject
+    private WireGuardEngine engine;
+
+    @Inject
+    private BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return KarafTestSupport.distribution();
+    }
+
+    @Test
+    public void ourBundlesAreActive() {
+        for (String bsn : List.of("org.wgkaraf.api", "org.wgkaraf.engine", "org.wgkaraf.netif", "bcprov", "com.sun.jna")) {
+            Bundle b = Arrays.stream(context.getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
+            assertNotNull(bsn + " is installed", b);
+            assertEquals(bsn + " is active", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    @Test
+    public void twoTunnelsOfTheEngineServiceTalkOverLoopback() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        SecretKey kb = engine.generatePrivateKey();
+        LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+        Tunnel b = engine.open(new TunnelConfig("itb", kb, 0, List.of(new PeerConfig(engine.publicKey(ka), null, null,
+                List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(Arrays.copyOfRange(buf, off, off + len)));
+        Tunnel a = engine.open(new TunnelConfig("ita", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
+                new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
+        try {
+            byte[] p = new byte[28];
+            p[0] = 0x45;
+            p[3] = 28;
+            p[8] = 64;
+            p[9] = 17;
+            p[12] = 10;
+            p[13] = (byte) 214;
+            p[15] = 1;
+            p[16] = 10;
+            p[17] = (byte) 214;
+            p[19] = 2;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            byte[] got = null;
+            while (got == null && System.nanoTime() < deadline) {
+                a.send(p, 0, p.length); // the endpoint resolves asynchronously; until then NO_ENDPOINT
+                got = toB.poll(200, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull("a packet crossed the tunnel", got);
+            assertTrue(Arrays.equals(p, got));
+            assertTrue(a.status().peers().get(0).up());
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+}
