@@ -1,0 +1,2 @@
+/** Karaf shell commands of wgkaraf. */
+package org.wgkaraf.shell;
