@@ -43,6 +43,32 @@ public final class Tai64n {
         });
     }
 
+    /** Where a floor is kept across restarts of the process. */
+    @FunctionalInterface
+    public interface FloorStore {
+        /** Stores {@code floor} (12 bytes) durably before returning. */
+        void save(byte[] floor) throws java.io.IOException;
+    }
+
+    private FloorStore store;
+    private long aheadSeconds;
+    private long savedSeconds;
+    private int savedNanos;
+
+    /**
+     * Persists a floor ahead of the timestamps issued: before a timestamp beyond the saved floor
+     * is handed out, the floor is moved {@code ahead} past it and saved. So every timestamp ever
+     * sent is at most the saved floor, and after a restart (even with the clock set back)
+     * {@link #advanceTo} with it makes the next one newer than all of them. One write per
+     * {@code ahead} of wall-clock time at most.
+     */
+    public synchronized void persistTo(FloorStore store, java.time.Duration ahead) {
+        this.store = store;
+        this.aheadSeconds = Math.max(1, ahead.toSeconds());
+        this.savedSeconds = lastSeconds;
+        this.savedNanos = lastNanos;
+    }
+
     /** Writes the next timestamp to {@code out[off .. off + 12)}. */
     public synchronized void now(byte[] out, int off) {
         Objects.checkFromIndexSize(off, LENGTH, out.length);
@@ -59,6 +85,18 @@ public final class Tai64n {
         }
         lastSeconds = seconds;
         lastNanos = nanos;
+        if (store != null && compare(seconds, nanos, savedSeconds, savedNanos) > 0) {
+            byte[] floor = new byte[LENGTH];
+            write(seconds + aheadSeconds, nanos, floor, 0);
+            try {
+                store.save(floor);
+                savedSeconds = seconds + aheadSeconds;
+                savedNanos = nanos;
+            } catch (java.io.IOException e) {
+                // Still send: refusing handshakes would be worse. The next timestamp tries again.
+                org.slf4j.LoggerFactory.getLogger(Tai64n.class).warn("cannot persist the handshake timestamp floor: {}", e.toString());
+            }
+        }
         write(seconds, nanos, out, off);
     }
 
@@ -74,6 +112,10 @@ public final class Tai64n {
         if (compare(seconds, nanos, lastSeconds, lastNanos) > 0) {
             lastSeconds = seconds;
             lastNanos = nanos;
+        }
+        if (compare(seconds, nanos, savedSeconds, savedNanos) > 0) {
+            savedSeconds = seconds; // already durable: it came from the store
+            savedNanos = nanos;
         }
     }
 

@@ -1,9 +1,12 @@
 package org.wgkaraf.engine.runtime;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.wgkaraf.api.engine.PacketSink;
@@ -33,8 +36,26 @@ public final class EngineService implements WireGuardEngine {
     }
 
     public EngineService(TimeSource time) {
+        this(time, null);
+    }
+
+    /**
+     * @param timestampFile where the floor of handshake timestamps is kept across restarts, or
+     *                      null for none. A module whose clock was reset after a power loss is then
+     *                      not taken for a replayer by its server.
+     */
+    public EngineService(TimeSource time, Path timestampFile) {
         this.time = time;
         this.tai64n = new Tai64n(time::wallClockNanos);
+        if (timestampFile != null) {
+            TimestampFile.restoreAndPersist(tai64n, timestampFile);
+        }
+    }
+
+    /** In Karaf: the floor lives in ${karaf.data}/wgkaraf/, which survives bundle updates and reinstalls. */
+    @Activate
+    public EngineService(BundleContext context) {
+        this(TimeSource.SYSTEM, TimestampFile.defaultLocation(context));
     }
 
     @Override

@@ -244,4 +244,58 @@ class EngineServiceTest {
             service.closeAll();
         }
     }
+
+    @Test
+    void afterARestartWithTheClockSetBackTheServerStillAcceptsOurHandshakes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("handshake-timestamp");
+        EngineService server = new EngineService();
+        SecretKey ka = server.generatePrivateKey();
+        SecretKey kb = server.generatePrivateKey();
+        LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+        Tunnel b = server.open(new TunnelConfig("wgb", kb, 0, List.of(new PeerConfig(server.publicKey(ka), null, null,
+                List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
+        TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(server.publicKey(kb), null,
+                new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
+        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        try {
+            SteppableClock clock = new SteppableClock();
+            EngineService module = new EngineService(clock, file);
+            Tunnel a = module.open(aConfig, (x, y, z) -> { });
+            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            a.send(p, 0, p.length);
+            assertNotNull(toB.poll(5, TimeUnit.SECONDS));
+            module.closeAll();
+            assertTrue(java.nio.file.Files.exists(file), "the floor was saved before the first initiation went out");
+
+            // The module "reboots" with its clock an hour behind: a new engine, same file.
+            Thread.sleep(org.wgkaraf.engine.core.Constants.HANDSHAKE_INITIATION_RATE / 1_000_000L + 5);
+            SteppableClock resetClock = new SteppableClock();
+            resetClock.wallOffset = -3600L * 1_000_000_000L;
+            EngineService rebooted = new EngineService(resetClock, file);
+            try {
+                Tunnel again = rebooted.open(aConfig, (x, y, z) -> { });
+                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                again.send(p, 0, p.length);
+                assertNotNull(toB.poll(5, TimeUnit.SECONDS), () -> "the server accepted the new handshake: " + b.status().drops());
+                assertEquals(0, b.status().dropped(DropReason.HANDSHAKE_REPLAYED));
+            } finally {
+                rebooted.closeAll();
+            }
+
+            // Control: without the file, the same reboot is refused as a replay.
+            Thread.sleep(org.wgkaraf.engine.core.Constants.HANDSHAKE_INITIATION_RATE / 1_000_000L + 5);
+            EngineService forgetful = new EngineService(resetClock, null);
+            try {
+                Tunnel again = forgetful.open(aConfig, (x, y, z) -> { });
+                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                again.send(p, 0, p.length);
+                await("the server refuses it", 5000, () -> b.status().dropped(DropReason.HANDSHAKE_REPLAYED) == 1);
+            } finally {
+                forgetful.closeAll();
+            }
+        } finally {
+            server.closeAll();
+        }
+    }
 }
