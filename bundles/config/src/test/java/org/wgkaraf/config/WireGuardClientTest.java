@@ -1,0 +1,211 @@
+package org.wgkaraf.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgkaraf.api.engine.IpPrefix;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.SecretKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.netif.Uplink;
+import org.wgkaraf.api.wireguard.WireGuardStatus;
+import org.wgkaraf.engine.runtime.EngineService;
+
+/** The client's lifecycle against the real engine and a real peer on loopback. */
+class WireGuardClientTest {
+    @TempDir
+    Path dir;
+
+    private final EngineService engine = new EngineService();
+    private final FakeRegistry registry = new FakeRegistry();
+    private Tunnel server;
+    private SecretKey moduleKey;
+    private WireGuardClient client;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        moduleKey = engine.generatePrivateKey();
+        SecretKey serverKey = engine.generatePrivateKey();
+        server = engine.open(new TunnelConfig("server", serverKey, 0, List.of(new PeerConfig(engine.publicKey(moduleKey), null,
+                null, List.of(IpPrefix.parse("172.16.10.20/32")), 0))), (b, o, l) -> { });
+        serverPublic = engine.publicKey(serverKey).toBase64();
+    }
+
+    private String serverPublic;
+
+    @AfterEach
+    void stopAll() {
+        if (client != null) {
+            client.deactivate();
+        }
+        engine.closeAll();
+    }
+
+    private Map<String, Object> config(int keepalive) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("local_ip_address", "172.16.10.20");
+        m.put("local_ip_netmask", "255.240.0.0");
+        m.put("local_private_key", moduleKey.toBase64());
+        m.put("peer_endpoint", "localhost");
+        m.put("peer_port", Integer.toString(server.status().listenPort()));
+        m.put("peer_public_key", serverPublic);
+        m.put("persistent_keepalive", Integer.toString(keepalive));
+        return m;
+    }
+
+    private WireGuardClient newClient(Map<String, Object> config) {
+        return new WireGuardClient(engine, registry, null, new SecretStore(dir.resolve("secrets")), dir.resolve("stopped"), config);
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Uplink uplink(String name, String address) throws Exception {
+        return new Uplink(name, (java.net.Inet4Address) InetAddress.getByName(address),
+                (java.net.Inet4Address) InetAddress.getByName("192.168.1.1"));
+    }
+
+    @Test
+    void startsWhenTheNetworkIsReadyAndTheInterfaceLinksUpWithThePeer() throws Exception {
+        client = newClient(config(25));
+        assertFalse(client.status().started(), "not before the network is ready");
+        assertEquals("waiting for the network", client.status().lastError());
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        WireGuardStatus s = client.status();
+        assertTrue(s.started());
+        assertEquals("wg3", s.interfaceName());
+        await("link up", () -> registry.open().size() == 1 && registry.open().get(0).linkUp);
+    }
+
+    @Test
+    void anInvalidUpdateIsRefusedAndTheTunnelKeepsRunning() throws Exception {
+        client = newClient(config(25));
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
+        Map<String, Object> bad = config(25);
+        bad.put("peer_port", "70000");
+        client.modified(bad);
+        WireGuardStatus s = client.status();
+        assertNotNull(s.refused());
+        assertTrue(s.refused().contains("peer_port: 70000 is out of range"), s.refused());
+        assertTrue(s.started());
+        assertTrue(s.peerUp());
+        assertEquals(handshake, s.tunnel().peers().get(0).latestHandshake(), "same session");
+        assertEquals(1, registry.registered.size(), "no new interface");
+
+        client.modified(config(25));
+        assertNull(client.status().refused(), "a valid configuration clears the refusal");
+    }
+
+    @Test
+    void aNewKeepaliveIsAppliedToTheRunningTunnel() throws Exception {
+        client = newClient(config(25));
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        client.modified(config(10));
+        WireGuardStatus s = client.status();
+        assertEquals(10, s.tunnel().peers().get(0).persistentKeepaliveSeconds());
+        assertEquals(1, registry.registered.size(), "same interface, same tunnel");
+    }
+
+    @Test
+    void followsTheNetworkAwayAndBackAndRebindsOnAnUplinkChange() throws Exception {
+        client = newClient(config(25));
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
+        client.uplinkChanged(uplink("eth0", "192.168.1.12"), uplink("wwan0", "10.64.0.7"));
+        WireGuardStatus s = client.status();
+        assertTrue(s.started());
+        assertEquals(handshake, s.tunnel().peers().get(0).latestHandshake(), "roaming keeps the session");
+        assertEquals(1, registry.registered.size());
+
+        client.networkGone();
+        await("stopped", () -> !client.status().started());
+        assertTrue(registry.open().isEmpty(), "the interface is gone with the tunnel");
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up again", () -> client.status().peerUp());
+    }
+
+    @Test
+    void wireguardStopHoldsAcrossNetworkEventsAndRestartsUntilStart() throws Exception {
+        client = newClient(config(25));
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("started", () -> client.status().started());
+        client.stop();
+        assertFalse(client.status().started());
+        assertTrue(client.status().stoppedByUser());
+        client.networkReady(uplink("eth0", "192.168.1.13"));
+        assertFalse(client.status().started(), "a network event does not undo 'wireguard stop'");
+        client.deactivate();
+
+        client = newClient(config(25)); // the container restarted
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        assertFalse(client.status().started(), "still stopped after a restart");
+        client.start();
+        await("started", () -> client.status().started());
+        assertFalse(client.status().stoppedByUser());
+    }
+
+    @Test
+    void aFailedStartIsRetriedAndLeavesNothingHalfBuilt() throws Exception {
+        try (DatagramSocket busy = new DatagramSocket(0)) {
+            Map<String, Object> c = config(25);
+            c.put("local_port", Integer.toString(busy.getLocalPort()));
+            client = newClient(c);
+            client.networkReady(uplink("eth0", "192.168.1.12"));
+            await("failure reported", () -> client.status().lastError() != null && client.status().lastError().startsWith("cannot start"));
+            assertTrue(client.status().lastError().contains("cannot listen on UDP port " + busy.getLocalPort()));
+            assertFalse(client.status().started());
+            assertTrue(registry.open().isEmpty(), "no interface left from the failed start");
+            assertTrue(engine.tunnels().stream().noneMatch(t -> t.name().startsWith("wg")));
+        }
+        await("retried after the port was freed", () -> client.status().peerUp());
+    }
+
+    @Test
+    void packetsFlowBetweenTheInterfaceAndTheTunnel() throws Exception {
+        client = newClient(config(25));
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        FakeRegistry.FakeNetif netif = registry.open().get(0);
+        byte[] p = new byte[28];
+        p[0] = 0x45;
+        p[3] = 28;
+        p[8] = 64;
+        p[9] = 17;
+        byte[] src = {(byte) 172, 16, 1, 10};
+        byte[] dst = {(byte) 172, 16, 10, 20};
+        System.arraycopy(src, 0, p, 12, 4);
+        System.arraycopy(dst, 0, p, 16, 4);
+        server.send(p, 0, p.length);
+        await("the interface received the server's packet", () -> netif.received.size() == 1);
+        assertNull(client.status().refused());
+    }
+}
