@@ -1,0 +1,136 @@
+package org.wgkaraf.netif.tun;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wgkaraf.api.engine.PacketSink;
+import org.wgkaraf.netif.spi.VirtualBackend;
+
+/**
+ * One interface attached to a TUN device. A reader thread passes every packet the OS sends through
+ * the interface to the tunnel, from one reused buffer; packets from the tunnel are written to the
+ * device. While the link is down, what the OS sends is dropped and counted: it has nowhere safe to go.
+ */
+final class TunAttachment implements VirtualBackend.Attachment {
+    private static final Logger LOG = LoggerFactory.getLogger(TunAttachment.class);
+    private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(5);
+
+    private final TunDevice device;
+    private final PacketSink toTunnel;
+    private final Thread reader;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong droppedLinkDown = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+    private final AtomicLong deliverFailures = new AtomicLong();
+    private volatile boolean linkUp = true;
+    private volatile boolean closed;
+
+    private TunAttachment(TunDevice device, PacketSink toTunnel) {
+        this.device = device;
+        this.toTunnel = toTunnel;
+        this.reader = new Thread(this::readLoop, "wgk-tun-" + device.name());
+        reader.setDaemon(true);
+    }
+
+    static TunAttachment start(TunDevice device, PacketSink toTunnel) {
+        TunAttachment a = new TunAttachment(device, toTunnel);
+        a.reader.start();
+        return a;
+    }
+
+    private void readLoop() {
+        byte[] buf = new byte[TunDevice.MAX_PACKET];
+        try {
+            int n;
+            while ((n = device.read(buf, 0, buf.length)) >= 0) {
+                if (!linkUp) {
+                    droppedLinkDown.incrementAndGet();
+                    continue;
+                }
+                sent.incrementAndGet();
+                try {
+                    toTunnel.deliver(buf, 0, n);
+                } catch (RuntimeException e) {
+                    if (deliverFailures.incrementAndGet() == 1) {
+                        LOG.warn("the tunnel failed on a packet from {} (later failures are only counted)", device.name(), e);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.error("reading TUN interface {} failed; it carries no more packets to the tunnel", device.name(), e);
+            }
+        }
+    }
+
+    @Override
+    public void input(byte[] packet, int offset, int length) {
+        if (closed) {
+            return;
+        }
+        try {
+            device.write(packet, offset, length);
+            received.incrementAndGet();
+        } catch (IOException e) {
+            // A packet the kernel refuses (not IP, interface set down by hand) is the peer's or the
+            // admin's doing: count it, never throw at the tunnel's receive thread.
+            if (writeFailures.incrementAndGet() == 1 && !closed) {
+                LOG.warn("TUN interface {} refused a packet from the tunnel (later refusals are only counted): {}", device.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void setLinkUp(boolean up) {
+        linkUp = up;
+    }
+
+    /** Packets read from the device and passed to the tunnel. */
+    long sent() {
+        return sent.get();
+    }
+
+    /** Packets read from the device while the link was down, and dropped. */
+    long droppedLinkDown() {
+        return droppedLinkDown.get();
+    }
+
+    /** Packets from the tunnel written to the device. */
+    long received() {
+        return received.get();
+    }
+
+    /** Packets from the tunnel the device refused. */
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    boolean readerAlive() {
+        return reader.isAlive();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        device.close();
+        if (Thread.currentThread() != reader) {
+            try {
+                reader.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (reader.isAlive()) {
+                LOG.warn("the reader of TUN interface {} did not stop within {} ms", device.name(), JOIN_MILLIS);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TunAttachment[" + device.name() + ", link " + (linkUp ? "up" : "down") + ", sent " + sent + ", dropped (link down) "
+                + droppedLinkDown + ", received " + received + ", refused " + writeFailures + ", tunnel failures " + deliverFailures + "]";
+    }
+}

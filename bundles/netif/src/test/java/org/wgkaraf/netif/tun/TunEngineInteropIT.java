@@ -1,0 +1,204 @@
+package org.wgkaraf.netif.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wgkaraf.api.engine.Endpoint;
+import org.wgkaraf.api.engine.IpPrefix;
+import org.wgkaraf.api.engine.PacketSink;
+import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.PublicKey;
+import org.wgkaraf.api.engine.SecretKey;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.api.netif.NetifInfo;
+import org.wgkaraf.engine.runtime.EngineService;
+import org.wgkaraf.netif.spi.VirtualBackend;
+
+/**
+ * The whole path with the OS at both ends: programs in the root namespace use a TUN interface
+ * (10.214.N.2/24) carried by the TUN backend and the Java WireGuard engine; wireguard-go serves
+ * 10.214.N.1 in a namespace, reached over a veth (10.213.N.0/24). Ping both ways, then TCP.
+ */
+class TunEngineInteropIT {
+    private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+    private static final long TRANSFER_BYTES = 100L * 1024 * 1024;
+
+    private String prefix;
+    private String tunName;
+    private int subnet;
+    private Inet4Address tunAddress;
+    private EngineService engine;
+    private WireGuardGoNamespace peer;
+    private Tunnel tunnel;
+    private TunAttachment attachment;
+
+    @BeforeAll
+    static void prerequisites() {
+        TunPrerequisites.check("wireguard-go", "wg", "ping");
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        prefix = TestNet.uniqueName();
+        tunName = prefix + "t";
+        subnet = TestNet.allocateSubnet();
+        tunAddress = TestNet.inner(subnet, 2);
+        engine = new EngineService();
+        SecretKey key = engine.generatePrivateKey();
+        peer = WireGuardGoNamespace.start(prefix, subnet, engine.publicKey(key).toBase64(), tunAddress.getHostAddress() + "/32");
+
+        // The engine delivers on its receive thread into the TUN device, which exists only after the tunnel.
+        AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
+        PacketSink fromTunnel = (p, off, len) -> {
+            VirtualBackend.Attachment a = toOs.get();
+            if (a != null) {
+                a.input(p, off, len);
+            }
+        };
+        PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
+                new Endpoint(peer.outerAddress(), WireGuardGoNamespace.PORT), List.of(IpPrefix.parse("10.214." + subnet + ".0/24")), 0);
+        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
+        key.destroy();
+        NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
+                TestNet.ipv4(255, 255, 255, 0), TestNet.ipv4(0, 0, 0, 0));
+        attachment = (TunAttachment) new TunBackend().attach(info, tunnel::send);
+        toOs.set(attachment);
+    }
+
+    @AfterEach
+    void tearDown() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (AutoCloseable c : Arrays.asList(attachment, tunnel, peer)) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                failures.add(e instanceof RuntimeException re ? re : new IllegalStateException(e));
+            }
+        }
+        engine.closeAll();
+        TestNet.removeQuietly(tunName);
+        TestNet.release(subnet);
+        Await.until("nothing named " + prefix + "* is left", Duration.ofSeconds(5), () -> WireGuardGoNamespace.leftovers(prefix).isEmpty(),
+                () -> "left: " + WireGuardGoNamespace.leftovers(prefix));
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private String diagnostics() {
+        return "tunnel: " + tunnel.status() + "\nTUN: " + attachment + "\nwireguard-go: " + peer.show() + "\nlog: " + peer.log();
+    }
+
+    /** The Java side initiates (only it knows the other's endpoint): the first ping through the TUN triggers the handshake. */
+    private void handshake() {
+        Await.until("a ping through " + tunName + " is answered (handshake done)", Duration.ofSeconds(30),
+                () -> ping(List.of("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", peer.tunnelAddress())).received() == 1,
+                this::diagnostics);
+    }
+
+    private record PingSummary(int transmitted, int received, String output) {
+    }
+
+    private static PingSummary ping(List<String> argv) {
+        Commands.Result r = Commands.tryRun(null, Duration.ofSeconds(60), argv);
+        Matcher m = PING_SUMMARY.matcher(r.stdout());
+        if (!m.find()) {
+            throw new IllegalStateException("`" + String.join(" ", argv) + "` printed no summary: " + r.stdout() + r.stderr());
+        }
+        return new PingSummary(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.stdout());
+    }
+
+    @Test
+    void pingsBothWaysThroughTheTunInterfaceLoseNothing() {
+        handshake();
+
+        PingSummary fromNamespace = ping(List.of("ip", "netns", "exec", peer.ns(), "ping", "-n", "-q", "-c", "20", "-i", "0.2", "-W", "2",
+                tunAddress.getHostAddress()));
+        PingSummary fromRoot = ping(List.of("ping", "-n", "-q", "-I", tunName, "-c", "20", "-i", "0.2", "-W", "2", peer.tunnelAddress()));
+
+        assertEquals(20, fromNamespace.received(), "0% loss from wireguard-go's namespace to the TUN address:\n" + fromNamespace.output() + diagnostics());
+        assertEquals(20, fromRoot.received(), "0% loss from the root namespace through " + tunName + ":\n" + fromRoot.output() + diagnostics());
+        assertTrue(attachment.sent() >= 40 && attachment.received() >= 40, attachment.toString());
+        assertEquals(0, attachment.droppedLinkDown() + attachment.writeFailures(), attachment.toString());
+    }
+
+    @Test
+    void tcpFromTheNamespaceToAJavaServerOnTheTunAddressCarriesEveryByte() throws Exception {
+        handshake();
+        long seed = System.nanoTime();
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(tunAddress, 0));
+            server.setSoTimeout(30_000);
+            Path testClasses = Path.of(StreamSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", peer.ns(), javaExecutable(), "-Xmx64m", "-cp", testClasses.toString(),
+                    StreamSender.class.getName(), tunAddress.getHostAddress(), String.valueOf(server.getLocalPort()), String.valueOf(seed),
+                    String.valueOf(TRANSFER_BYTES));
+            pb.redirectErrorStream(true);
+            Process sender = pb.start();
+            try {
+                long received;
+                long nanos;
+                try (Socket s = server.accept()) {
+                    s.setSoTimeout(30_000);
+                    long start = System.nanoTime();
+                    received = receiveAndCheck(s.getInputStream(), new PseudoRandomStream(seed));
+                    nanos = System.nanoTime() - start;
+                }
+                assertTrue(sender.waitFor(30, TimeUnit.SECONDS), "the sender ended");
+                String out = new String(sender.getInputStream().readAllBytes());
+                assertEquals(0, sender.exitValue(), "the sender's exit code; output: " + out);
+                assertEquals(TRANSFER_BYTES, received, "bytes received");
+                double mbPerSecond = received / (1024.0 * 1024.0) / (nanos / 1e9);
+                System.out.printf("TCP through wireguard-go -> Java engine -> TUN %s: %d MiB in %.2f s = %.1f MiB/s%n",
+                        tunName, received >> 20, nanos / 1e9, mbPerSecond);
+            } finally {
+                sender.destroyForcibly();
+            }
+        }
+        assertEquals(0, attachment.droppedLinkDown() + attachment.writeFailures(), attachment.toString());
+    }
+
+    /** Reads to the end, checking each byte against the stream; returns the count. */
+    private long receiveAndCheck(InputStream in, PseudoRandomStream expected) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        byte[] want = new byte[buf.length];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            expected.next(want, 0, n);
+            int at = Arrays.mismatch(buf, 0, n, want, 0, n);
+            if (at >= 0) {
+                fail("byte " + (total + at) + " differs from the sender's stream\n" + diagnostics());
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+}
