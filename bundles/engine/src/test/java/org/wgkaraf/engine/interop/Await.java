@@ -9,13 +9,13 @@ import org.opentest4j.AssertionFailedError;
  * Waits for a condition with a deadline, polling. Interop tests never sleep and hope: they wait
  * until what they need is true, and fail with what they waited for when it does not come.
  */
-final class Await {
+public final class Await {
     private static final long POLL_MILLIS = 50;
 
     private Await() {
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         until(what, timeout, condition, () -> "");
     }
 
@@ -26,7 +26,7 @@ final class Await {
      *
      * @param diagnostics evaluated only on failure, appended to the message
      */
-    static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RuntimeException last = null;
         while (true) {

@@ -19,7 +19,7 @@ import org.wgkaraf.api.engine.Tunnel;
  * from the namespace works), and sends echo requests of its own and collects their replies.
  * Packets are handled on a thread of its own, never on the engine's receive thread.
  */
-final class EngineEnd implements PacketSink, AutoCloseable {
+public final class EngineEnd implements PacketSink, AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger(0x4a00);
 
     private final Inet4Address address;
@@ -35,7 +35,7 @@ final class EngineEnd implements PacketSink, AutoCloseable {
     private volatile Tunnel tunnel;
     private volatile boolean running = true;
 
-    EngineEnd(Inet4Address tunnelAddress) {
+    public EngineEnd(Inet4Address tunnelAddress) {
         this.address = tunnelAddress;
         worker = new Thread(this::work, "engine-end-" + tunnelAddress.getHostAddress());
         worker.setDaemon(true);
@@ -43,11 +43,11 @@ final class EngineEnd implements PacketSink, AutoCloseable {
     }
 
     /** The tunnel this end answers through; packets that arrive earlier wait for it. */
-    void attach(Tunnel t) {
+    public void attach(Tunnel t) {
         this.tunnel = t;
     }
 
-    Inet4Address address() {
+    public Inet4Address address() {
         return address;
     }
 
@@ -103,7 +103,7 @@ final class EngineEnd implements PacketSink, AutoCloseable {
      *
      * @return whether a reply came
      */
-    boolean ping(Inet4Address dst, Duration timeout, Duration interval) {
+    public boolean ping(Inet4Address dst, Duration timeout, Duration interval) {
         int id = IDS.incrementAndGet() & 0xffff;
         byte[] payload = ("wgkaraf interop " + id).getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -127,12 +127,12 @@ final class EngineEnd implements PacketSink, AutoCloseable {
     }
 
     /** {@link #ping(Inet4Address, Duration, Duration)} with a request every 500 ms. */
-    boolean ping(Inet4Address dst, Duration timeout) {
+    public boolean ping(Inet4Address dst, Duration timeout) {
         return ping(dst, timeout, Duration.ofMillis(500));
     }
 
     /** Echo requests from the peer that this end answered through the tunnel. */
-    long answered() {
+    public long answered() {
         return answered.get();
     }
 

@@ -25,17 +25,17 @@ import org.wgkaraf.engine.crypto.XChaChaPoly;
  * <p>The sender index of each initiation says how it was built, and the target echoes it in its
  * cookie reply, so replies are counted by kind: bits 31-30 = 00 MAC1 only, 10 valid MAC2, 11 broken MAC2.
  */
-final class InitiationFlood implements AutoCloseable {
-    enum Mac2 { NEVER, FROM_COOKIE }
+public final class InitiationFlood implements AutoCloseable {
+    public enum Mac2 { NEVER, FROM_COOKIE }
 
     /**
      * The rate the tests flood at. On a 2-core machine wireguard-go answers with cookie replies
      * from about 20000 initiations per second on (not at 10000); 50000 loads it surely while
      * leaving the flooded socket room for the genuine handshake the tests wait for.
      */
-    static final int TEST_RATE = 50_000;
-    static final int INITIATION_SIZE = 148;
-    static final int COOKIE_REPLY_SIZE = 64;
+    public static final int TEST_RATE = 50_000;
+    public static final int INITIATION_SIZE = 148;
+    public static final int COOKIE_REPLY_SIZE = 64;
     private static final int MAC1_OFFSET = 116;
     private static final int MAC2_OFFSET = 132;
     private static final int TAG_MASK = 0xC000_0000;
@@ -88,7 +88,7 @@ final class InitiationFlood implements AutoCloseable {
      * @param targetPublicKey  the target's static public key (32 bytes), for MAC1 and the cookie key
      * @param packetsPerSecond 0 = as fast as the socket takes them
      */
-    static InitiationFlood start(InetSocketAddress local, InetSocketAddress target, byte[] targetPublicKey, Mac2 mode, int packetsPerSecond) {
+    public static InitiationFlood start(InetSocketAddress local, InetSocketAddress target, byte[] targetPublicKey, Mac2 mode, int packetsPerSecond) {
         InitiationFlood f = new InitiationFlood(local, target, targetPublicKey, mode, packetsPerSecond);
         f.receiver.start();
         f.sender.start();
@@ -191,37 +191,37 @@ final class InitiationFlood implements AutoCloseable {
         }
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
-    long sentWithMac2() {
+    public long sentWithMac2() {
         return sentWithMac2.get();
     }
 
-    long sendErrors() {
+    public long sendErrors() {
         return sendErrors.get();
     }
 
     /** Cookie replies of every kind. */
-    long cookieReplies() {
+    public long cookieReplies() {
         return repliesToMac1.get() + repliesToMac2.get() + repliesToBadMac2.get();
     }
 
-    long cookieRepliesToValidMac2() {
+    public long cookieRepliesToValidMac2() {
         return repliesToMac2.get();
     }
 
-    long cookieRepliesToBrokenMac2() {
+    public long cookieRepliesToBrokenMac2() {
         return repliesToBadMac2.get();
     }
 
     /** Cookie replies that decrypted with the target's cookie key (so MAC2 is being sent). */
-    long cookiesOpened() {
+    public long cookiesOpened() {
         return cookiesOpened.get();
     }
 
-    boolean hasCookie() {
+    public boolean hasCookie() {
         return cookie != null;
     }
 

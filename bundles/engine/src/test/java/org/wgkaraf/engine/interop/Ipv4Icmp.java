@@ -10,10 +10,10 @@ import org.wgkaraf.api.engine.IpPrefix;
  * IPv4 ICMP echo packets for the Java side of interop tests, until the netif layer answers pings
  * itself: builds echo requests, parses what the tunnel delivers, and builds the reply to a request.
  */
-final class Ipv4Icmp {
-    static final int PROTOCOL_ICMP = 1;
-    static final int ECHO_REPLY = 0;
-    static final int ECHO_REQUEST = 8;
+public final class Ipv4Icmp {
+    public static final int PROTOCOL_ICMP = 1;
+    public static final int ECHO_REPLY = 0;
+    public static final int ECHO_REQUEST = 8;
     private static final int IP_HEADER = 20;
     private static final int ICMP_HEADER = 8;
 
@@ -21,7 +21,7 @@ final class Ipv4Icmp {
      * A parsed IPv4 packet. The ICMP fields are -1 and {@code icmpData} empty when the packet is
      * not ICMP (or too short to hold an ICMP header).
      */
-    record Packet(Inet4Address source, Inet4Address destination, int protocol, int ttl, int totalLength,
+    public record Packet(Inet4Address source, Inet4Address destination, int protocol, int ttl, int totalLength,
                   boolean headerChecksumOk, int icmpType, int icmpCode, int icmpId, int icmpSeq,
                   boolean icmpChecksumOk, byte[] icmpData) {
         boolean isEchoRequest() {
@@ -37,7 +37,7 @@ final class Ipv4Icmp {
     }
 
     /** An IPv4 packet (no options, TTL 64, DF) carrying an ICMP echo request. */
-    static byte[] echoRequest(Inet4Address src, Inet4Address dst, int id, int seq, byte[] payload) {
+    public static byte[] echoRequest(Inet4Address src, Inet4Address dst, int id, int seq, byte[] payload) {
         int total = IP_HEADER + ICMP_HEADER + payload.length;
         if (total > 65535) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes does not fit an IPv4 packet");
@@ -62,7 +62,7 @@ final class Ipv4Icmp {
     }
 
     /** Parses an IPv4 packet; throws IllegalArgumentException when it is not one. */
-    static Packet parse(byte[] b, int off, int len) {
+    public static Packet parse(byte[] b, int off, int len) {
         if (len < IP_HEADER) {
             throw new IllegalArgumentException(len + " bytes is shorter than an IPv4 header");
         }
@@ -93,7 +93,7 @@ final class Ipv4Icmp {
      * The echo reply to the echo request in {@code b}: addresses swapped, TTL 64, ICMP type 0, both
      * checksums recomputed; identifier, sequence and data are echoed. IP options are dropped.
      */
-    static byte[] echoReply(byte[] b, int off, int len) {
+    public static byte[] echoReply(byte[] b, int off, int len) {
         Packet req = parse(b, off, len);
         if (!req.isEchoRequest()) {
             throw new IllegalArgumentException("not an ICMP echo request (protocol " + req.protocol() + ", type " + req.icmpType() + ")");
@@ -124,7 +124,7 @@ final class Ipv4Icmp {
      * The Internet checksum (RFC 1071) of a range: with its checksum field zeroed it yields the value
      * to store; over a range that holds a correct checksum it yields 0.
      */
-    static int checksum(byte[] b, int off, int len) {
+    public static int checksum(byte[] b, int off, int len) {
         long sum = 0;
         int i = 0;
         for (; i + 1 < len; i += 2) {
@@ -139,7 +139,7 @@ final class Ipv4Icmp {
         return (int) (~sum & 0xffff);
     }
 
-    static Inet4Address ipv4(String literal) {
+    public static Inet4Address ipv4(String literal) {
         if (IpPrefix.parseLiteral(literal) instanceof Inet4Address v4) {
             return v4;
         }

@@ -13,11 +13,11 @@ import java.util.stream.Stream;
  * Key files for {@code wg set ... private-key <file>}: created 0600 inside a 0700 directory (so
  * the key is never readable, not even for an instant), overwritten with zeros before deletion.
  */
-final class KeyFiles {
+public final class KeyFiles {
     private KeyFiles() {
     }
 
-    static Path createDirectory(String prefix) {
+    public static Path createDirectory(String prefix) {
         try {
             return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
@@ -25,7 +25,7 @@ final class KeyFiles {
         }
     }
 
-    static void write(Path file, String base64Key) {
+    public static void write(Path file, String base64Key) {
         try {
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -38,7 +38,7 @@ final class KeyFiles {
     }
 
     /** Zeroes then deletes one file; nothing happens when it is gone already. */
-    static void wipe(Path file) {
+    public static void wipe(Path file) {
         try {
             if (Files.isRegularFile(file)) {
                 long size = Files.size(file);
@@ -51,7 +51,7 @@ final class KeyFiles {
     }
 
     /** Wipes the key files of the directory, deletes the rest (logs), then removes it. */
-    static void wipeDirectory(Path dir) {
+    public static void wipeDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the Java engine's tunnels. It names them all with one prefix, closes them in reverse order in
  * {@link #close()}, and a JVM shutdown hook closes labs a crashed test left open.
  */
-final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable {
     private static final Set<Lab> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
@@ -43,24 +43,24 @@ final class Lab implements AutoCloseable {
         this.dir = KeyFiles.createDirectory(prefix);
     }
 
-    static Lab open() {
+    public static Lab open() {
         Lab lab = new Lab(RunNames.nextLabPrefix());
         OPEN.add(lab);
         return lab;
     }
 
-    String prefix() {
+    public String prefix() {
         return prefix;
     }
 
     /** A namespace on a fresh 10.213.N.0/24, joined to the root namespace. */
-    synchronized Netns netns() {
+    public synchronized Netns netns() {
         int n = subnet();
         return own(Netns.create(prefix + "n" + (++namespaces), n));
     }
 
     /** Joins two namespaces of this lab directly, on a fresh 10.213.M.0/24 (a.addressA() = .1, b = .2). */
-    synchronized Netns.NsLink connect(Netns a, Netns b) {
+    public synchronized Netns.NsLink connect(Netns a, Netns b) {
         int m = subnet();
         int i = ++links;
         return a.connect(b, m, prefix + "l" + i + "a", prefix + "l" + i + "b");
@@ -75,7 +75,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** Closes {@code resource} with the lab, before everything made earlier. */
-    synchronized <T extends AutoCloseable> T own(T resource) {
+    public synchronized <T extends AutoCloseable> T own(T resource) {
         if (closed) {
             throw new IllegalStateException("lab " + prefix + " is closed");
         }
@@ -127,12 +127,12 @@ final class Lab implements AutoCloseable {
     }
 
     /** What is left with this lab's prefix (see {@link Leftovers}); empty after a clean close. */
-    List<String> leftovers() {
+    public List<String> leftovers() {
         return Leftovers.find(prefix);
     }
 
     /** Waits briefly for the kernel to finish removing things, then fails naming what is left. */
-    void assertNothingLeft() {
+    public void assertNothingLeft() {
         Await.until("nothing named " + prefix + "* is left", Duration.ofSeconds(5), () -> leftovers().isEmpty(),
                 () -> "left: " + leftovers());
     }

@@ -12,11 +12,11 @@ import java.util.List;
  * Finds what carries a name prefix after the harness has cleaned up: namespaces, links in the root
  * namespace, wireguard-go processes, UAPI sockets and temp directories. Empty means clean.
  */
-final class Leftovers {
+public final class Leftovers {
     private Leftovers() {
     }
 
-    static List<String> find(String prefix) {
+    public static List<String> find(String prefix) {
         List<String> out = new ArrayList<>();
         for (String line : Shell.run("ip", "netns", "list").stdout().split("\n")) {
             String name = line.trim().split("\\s+")[0];

@@ -13,7 +13,7 @@ import java.util.Locale;
  * Nothing is routed anywhere else: the root namespace only gains the connected route of that /24.
  * {@link #close()} removes the links, then the namespace, and is safe to call more than once.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     private final String name;
     private final int subnet;
     private final String rootIf;
@@ -22,7 +22,7 @@ final class Netns implements AutoCloseable {
     private boolean closed;
 
     /** A veth pair between two namespaces, with 10.213.M.1 on this side and 10.213.M.2 on the other. */
-    record NsLink(Netns a, String ifA, Netns b, String ifB, int subnet) {
+    public record NsLink(Netns a, String ifA, Netns b, String ifB, int subnet) {
         String addressA() {
             return Subnets.outer(subnet, 1);
         }
@@ -40,7 +40,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Creates the namespace and its veth link to the root namespace; removes what it made if a step fails. */
-    static Netns create(String name, int subnet) {
+    public static Netns create(String name, int subnet) {
         Netns ns = new Netns(name, subnet);
         try {
             ns.build();
@@ -71,65 +71,65 @@ final class Netns implements AutoCloseable {
         Shell.run("ip", "-n", name, "link", "set", "lo", "up");
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** N of 10.213.N.0/24 (and of the tunnel net 10.214.N.0/24 that tests put in this namespace). */
-    int subnet() {
+    public int subnet() {
         return subnet;
     }
 
-    String rootIf() {
+    public String rootIf() {
         return rootIf;
     }
 
-    String nsIf() {
+    public String nsIf() {
         return nsIf;
     }
 
     /** 10.213.N.1, the root namespace's end. */
-    String rootAddress() {
+    public String rootAddress() {
         return outerAddress(1);
     }
 
     /** 10.213.N.2, the namespace's end. */
-    String nsAddress() {
+    public String nsAddress() {
         return outerAddress(2);
     }
 
-    String outerAddress(int host) {
+    public String outerAddress(int host) {
         return Subnets.outer(subnet, host);
     }
 
     /** 10.214.N.host: for tunnel addresses of peers that live in or talk to this namespace. */
-    String innerAddress(int host) {
+    public String innerAddress(int host) {
         return Subnets.inner(subnet, host);
     }
 
     /** A command that runs inside the namespace. */
-    Shell.Command cmd(String... argv) {
+    public Shell.Command cmd(String... argv) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(argv));
         return Shell.cmd(full);
     }
 
     /** Runs a command inside the namespace; throws on a non-zero exit. */
-    Shell.Result exec(String... argv) {
+    public Shell.Result exec(String... argv) {
         return cmd(argv).run();
     }
 
     /** Adds an address in 10.213.N.0/24 to the root end of the veth (a second uplink address). */
-    void addRootAddress(String ip) {
+    public void addRootAddress(String ip) {
         Shell.run("ip", "addr", "add", ip + "/24", "dev", rootIf);
     }
 
-    void removeRootAddress(String ip) {
+    public void removeRootAddress(String ip) {
         Shell.run("ip", "addr", "del", ip + "/24", "dev", rootIf);
     }
 
     /** The source address the root namespace uses now to reach {@code dst}. */
-    String rootSourceAddressTo(String dst) {
+    public String rootSourceAddressTo(String dst) {
         String[] words = Shell.run("ip", "-4", "route", "get", dst).stdout().trim().split("\\s+");
         for (int i = 0; i + 1 < words.length; i++) {
             if (words[i].equals("src")) {
@@ -139,16 +139,16 @@ final class Netns implements AutoCloseable {
         throw new IllegalStateException("no source address for " + dst + " in `ip route get`: " + String.join(" ", words));
     }
 
-    void setRootLinkUp(boolean up) {
+    public void setRootLinkUp(boolean up) {
         Shell.run("ip", "link", "set", rootIf, up ? "up" : "down");
     }
 
     /** Brings a link inside the namespace up or down (its veth end, a tunnel, lo). */
-    void setLinkUp(String ifName, boolean up) {
+    public void setLinkUp(String ifName, boolean up) {
         Shell.run("ip", "-n", name, "link", "set", ifName, up ? "up" : "down");
     }
 
-    boolean hasLink(String ifName) {
+    public boolean hasLink(String ifName) {
         return Shell.cmd("ip", "-n", name, "link", "show", ifName).tryRun().ok();
     }
 
@@ -156,7 +156,7 @@ final class Netns implements AutoCloseable {
      * UDP datagrams that reached this namespace for a port nobody listens on (/proc/net/snmp is
      * per namespace): shows that a peer keeps sending while the local WireGuard is stopped.
      */
-    long udpNoPorts() {
+    public long udpNoPorts() {
         String[] lines = exec("cat", "/proc/net/snmp").stdout().split("\n");
         for (int i = 0; i + 1 < lines.length; i++) {
             if (lines[i].startsWith("Udp:") && lines[i + 1].startsWith("Udp:")) {
@@ -173,7 +173,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Joins this namespace and {@code other} directly by a veth pair on 10.213.M.0/24 (M is {@code subnet}). */
-    NsLink connect(Netns other, int subnet, String ifHere, String ifThere) {
+    public NsLink connect(Netns other, int subnet, String ifHere, String ifThere) {
         Shell.run("ip", "-n", name, "link", "add", ifHere, "type", "veth", "peer", "name", ifThere, "netns", other.name);
         NsLink link = new NsLink(this, ifHere, other, ifThere, subnet);
         links.add(link);

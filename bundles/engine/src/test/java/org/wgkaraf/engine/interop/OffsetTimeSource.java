@@ -9,7 +9,7 @@ import org.wgkaraf.engine.core.TimeSource;
  * rekey or the 180 s session death in an instant. Monotonic and wall clock move together, as
  * they do when time really passes.
  */
-final class OffsetTimeSource implements TimeSource {
+public final class OffsetTimeSource implements TimeSource {
     private final AtomicLong offsetNanos = new AtomicLong();
 
     @Override
@@ -22,7 +22,7 @@ final class OffsetTimeSource implements TimeSource {
         return System.currentTimeMillis() * 1_000_000L + offsetNanos.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException("time only moves forward");
         }

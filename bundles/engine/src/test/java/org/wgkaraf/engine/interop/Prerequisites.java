@@ -13,8 +13,8 @@ import java.util.List;
  * What the interop tests need from the machine. Missing pieces make the tests FAIL with a message
  * saying what to install: in CI a silently skipped interop test would look like a passing one.
  */
-final class Prerequisites {
-    static final String INSTALL = "apt-get install -y --no-install-recommends wireguard-go wireguard-tools iproute2 iputils-ping";
+public final class Prerequisites {
+    public static final String INSTALL = "apt-get install -y --no-install-recommends wireguard-go wireguard-tools iproute2 iputils-ping";
     private static final List<String> TOOLS = List.of("wireguard-go", "wg", "ip", "ping");
     private static volatile List<String> problems;
 
@@ -22,7 +22,7 @@ final class Prerequisites {
     }
 
     /** Fails the calling test (use in {@code @BeforeAll}) when anything is missing. */
-    static void check() {
+    public static void check() {
         List<String> p = problems();
         if (!p.isEmpty()) {
             fail("interop tests cannot run on this machine:\n  - " + String.join("\n  - ", p)
@@ -30,7 +30,7 @@ final class Prerequisites {
         }
     }
 
-    static List<String> problems() {
+    public static List<String> problems() {
         List<String> p = problems;
         if (p == null) {
             p = List.copyOf(find());
@@ -69,7 +69,7 @@ final class Prerequisites {
         return false;
     }
 
-    static Path onPath(String tool) {
+    public static Path onPath(String tool) {
         String path = System.getenv("PATH");
         // Only PATH counts: the harness starts every tool by its name.
         for (String d : (path == null ? "" : path).split(File.pathSeparator)) {

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
  * Runs an external command with a timeout and captures its output. A non-zero exit becomes an
  * exception quoting the command, stdout and stderr, except for output marked secret (key material).
  */
-final class Shell {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+public final class Shell {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
 
     /** What a finished command left behind. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
         boolean ok() {
             return exitCode == 0;
         }
@@ -34,21 +34,21 @@ final class Shell {
     private Shell() {
     }
 
-    static Command cmd(String... argv) {
+    public static Command cmd(String... argv) {
         return new Command(List.of(argv));
     }
 
-    static Command cmd(List<String> argv) {
+    public static Command cmd(List<String> argv) {
         return new Command(List.copyOf(argv));
     }
 
     /** Shorthand: runs the command with the default timeout and throws on a non-zero exit. */
-    static Result run(String... argv) {
+    public static Result run(String... argv) {
         return cmd(argv).run();
     }
 
     /** A command being prepared. */
-    static final class Command {
+    public static final class Command {
         private final List<String> argv;
         private final Map<String, String> env = new LinkedHashMap<>();
         private Duration timeout = DEFAULT_TIMEOUT;

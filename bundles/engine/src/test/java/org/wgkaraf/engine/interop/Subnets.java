@@ -10,15 +10,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * root namespace already has an address or route in 10.213.N.0/24, so a concurrent run on the same
  * machine does not clash with this one.
  */
-final class Subnets {
-    static final String OUTER = "10.213.";
-    static final String INNER = "10.214.";
+public final class Subnets {
+    public static final String OUTER = "10.213.";
+    public static final String INNER = "10.214.";
     private static final Set<Integer> TAKEN = new HashSet<>();
 
     private Subnets() {
     }
 
-    static synchronized int allocate() {
+    public static synchronized int allocate() {
         String inUse = Shell.run("ip", "-4", "-o", "addr", "show").stdout()
                 + Shell.run("ip", "-4", "route", "show", "table", "all").stdout();
         int start = ThreadLocalRandom.current().nextInt(254);
@@ -32,17 +32,17 @@ final class Subnets {
         throw new IllegalStateException("every 10.213.N.0/24 is in use on this machine: remove stale test links (ip link | grep wgk)");
     }
 
-    static synchronized void release(int n) {
+    public static synchronized void release(int n) {
         TAKEN.remove(n);
     }
 
     /** 10.213.N.host */
-    static String outer(int n, int host) {
+    public static String outer(int n, int host) {
         return OUTER + n + "." + host;
     }
 
     /** 10.214.N.host */
-    static String inner(int n, int host) {
+    public static String inner(int n, int host) {
         return INNER + n + "." + host;
     }
 }

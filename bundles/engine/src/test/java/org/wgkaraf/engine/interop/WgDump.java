@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * @param peers one per peer line, in the order wg printed them
  */
-record WgDump(String publicKey, int listenPort, String fwmark, List<Peer> peers) {
+public record WgDump(String publicKey, int listenPort, String fwmark, List<Peer> peers) {
 
     /**
      * One peer line.
@@ -19,19 +19,19 @@ record WgDump(String publicKey, int listenPort, String fwmark, List<Peer> peers)
      * @param latestHandshake     seconds since the Unix epoch, 0 when there was none
      * @param persistentKeepalive seconds, 0 when off
      */
-    record Peer(String publicKey, boolean hasPresharedKey, String endpoint, List<String> allowedIps,
+    public record Peer(String publicKey, boolean hasPresharedKey, String endpoint, List<String> allowedIps,
                 long latestHandshake, long rxBytes, long txBytes, int persistentKeepalive) {
     }
 
-    WgDump {
+    public WgDump {
         peers = List.copyOf(peers);
     }
 
-    Optional<Peer> peer(String publicKey) {
+    public Optional<Peer> peer(String publicKey) {
         return peers.stream().filter(p -> p.publicKey().equals(publicKey)).findFirst();
     }
 
-    static WgDump parse(String text) {
+    public static WgDump parse(String text) {
         String[] lines = text.strip().split("\n");
         String[] head = lines[0].split("\t", -1);
         if (head.length != 4) {

@@ -7,10 +7,10 @@ import org.wgkaraf.api.engine.SecretKey;
  * Keys made by the {@code wg} tool, so the Java side is tested against keys it did not make.
  * Private and pre-shared keys travel through stdin and stdout only, never through arguments.
  */
-final class WgKeys {
+public final class WgKeys {
 
     /** A key pair in the base64 form {@code wg} prints. Prints only its public half. */
-    record KeyPair(String privateKey, String publicKey) {
+    public record KeyPair(String privateKey, String publicKey) {
         SecretKey secret() {
             return toSecretKey(privateKey);
         }
@@ -28,28 +28,28 @@ final class WgKeys {
     private WgKeys() {
     }
 
-    static KeyPair generate() {
+    public static KeyPair generate() {
         String priv = genkey();
         return new KeyPair(priv, pubkey(priv));
     }
 
-    static String genkey() {
+    public static String genkey() {
         return Shell.cmd("wg", "genkey").secretOutput().run().stdout().strip();
     }
 
-    static String pubkey(String privateKey) {
+    public static String pubkey(String privateKey) {
         return Shell.cmd("wg", "pubkey").stdin(privateKey + "\n").secretOutput().run().stdout().strip();
     }
 
-    static String genpsk() {
+    public static String genpsk() {
         return Shell.cmd("wg", "genpsk").secretOutput().run().stdout().strip();
     }
 
-    static SecretKey toSecretKey(String base64) {
+    public static SecretKey toSecretKey(String base64) {
         return SecretKey.fromBase64(base64);
     }
 
-    static PublicKey toPublicKey(String base64) {
+    public static PublicKey toPublicKey(String base64) {
         return PublicKey.fromBase64(base64);
     }
 }

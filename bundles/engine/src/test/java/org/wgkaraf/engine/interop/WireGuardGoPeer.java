@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * harness holds its {@link Process} and stops it for sure. {@link #stop()} and {@link #start()}
  * restart it with the same keys, port, address and peers (dead-peer tests).
  */
-final class WireGuardGoPeer implements AutoCloseable {
-    static final int MTU = 1420;
+public final class WireGuardGoPeer implements AutoCloseable {
+    public static final int MTU = 1420;
     private static final Path UAPI_DIR = Path.of("/var/run/wireguard");
     private static final Pattern RECEIVED = Pattern.compile("(\\d+) (?:packets )?received");
     /** wireguard-go's LOG_LEVEL: verbose logs say why a handshake failed; -Dwgk.interop.wglog=error quiets them. */
@@ -34,8 +34,8 @@ final class WireGuardGoPeer implements AutoCloseable {
      * @param endpoint            "ip:port", or {@code null} to let wireguard-go learn it
      * @param persistentKeepalive seconds, 0 = off
      */
-    record PeerSpec(String publicKey, String presharedKey, List<String> allowedIps, String endpoint, int persistentKeepalive) {
-        PeerSpec {
+    public record PeerSpec(String publicKey, String presharedKey, List<String> allowedIps, String endpoint, int persistentKeepalive) {
+        public PeerSpec {
             allowedIps = List.copyOf(allowedIps);
         }
 
@@ -65,7 +65,7 @@ final class WireGuardGoPeer implements AutoCloseable {
      * @param tunnelCidr the interface address with its prefix, e.g. 10.214.N.1/24
      * @param dir        a private (0700) directory for the key files and the log
      */
-    WireGuardGoPeer(Netns ns, String ifName, WgKeys.KeyPair keys, int listenPort, String tunnelCidr, List<PeerSpec> peers, Path dir) {
+    public WireGuardGoPeer(Netns ns, String ifName, WgKeys.KeyPair keys, int listenPort, String tunnelCidr, List<PeerSpec> peers, Path dir) {
         this.ns = ns;
         this.ifName = ifName;
         this.publicKey = keys.publicKey();
@@ -78,41 +78,41 @@ final class WireGuardGoPeer implements AutoCloseable {
         peers.forEach(p -> this.peers.put(p.publicKey(), p));
     }
 
-    String ifName() {
+    public String ifName() {
         return ifName;
     }
 
-    String publicKey() {
+    public String publicKey() {
         return publicKey;
     }
 
-    int listenPort() {
+    public int listenPort() {
         return listenPort;
     }
 
-    Netns netns() {
+    public Netns netns() {
         return ns;
     }
 
     /** The tunnel address without its prefix length. */
-    String tunnelAddress() {
+    public String tunnelAddress() {
         return tunnelCidr.substring(0, tunnelCidr.indexOf('/'));
     }
 
-    synchronized boolean isRunning() {
+    public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
 
-    synchronized long pid() {
+    public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
-    Path uapiSocket() {
+    public Path uapiSocket() {
         return UAPI_DIR.resolve(ifName + ".sock");
     }
 
     /** Starts wireguard-go, waits for its interface and UAPI socket, then configures and raises it. */
-    synchronized void start() {
+    public synchronized void start() {
         if (isRunning()) {
             throw new IllegalStateException(ifName + " is running already");
         }
@@ -161,14 +161,14 @@ final class WireGuardGoPeer implements AutoCloseable {
     }
 
     /** Adds or updates a peer; applied at once when running, and kept for the next {@link #start()}. */
-    synchronized void setPeer(PeerSpec spec) {
+    public synchronized void setPeer(PeerSpec spec) {
         peers.put(spec.publicKey(), spec);
         if (isRunning()) {
             Shell.cmd(wgSetArgs(List.of(spec), false)).run();
         }
     }
 
-    synchronized PeerSpec peerSpec(String peerPublicKey) {
+    public synchronized PeerSpec peerSpec(String peerPublicKey) {
         return peers.get(peerPublicKey);
     }
 
@@ -197,7 +197,7 @@ final class WireGuardGoPeer implements AutoCloseable {
      * Stops wireguard-go: SIGTERM (it then removes its socket and interface), SIGKILL after 5 s.
      * Returns when the process, the UAPI socket and the interface are gone.
      */
-    synchronized void stop() {
+    public synchronized void stop() {
         Process p = process;
         if (p == null) {
             return;
@@ -240,22 +240,22 @@ final class WireGuardGoPeer implements AutoCloseable {
     }
 
     /** {@code wg show <if> dump}, parsed (the private key is read by nobody but the parser). */
-    WgDump showDump() {
+    public WgDump showDump() {
         return WgDump.parse(ns.cmd("wg", "show", ifName, "dump").secretOutput().run().stdout());
     }
 
-    WgDump.Peer peer(String peerPublicKey) {
+    public WgDump.Peer peer(String peerPublicKey) {
         return showDump().peer(peerPublicKey)
                 .orElseThrow(() -> new IllegalStateException(ifName + " has no peer " + peerPublicKey));
     }
 
     /** Seconds since the epoch of the latest handshake with that peer, 0 if none. */
-    long latestHandshake(String peerPublicKey) {
+    public long latestHandshake(String peerPublicKey) {
         return peer(peerPublicKey).latestHandshake();
     }
 
     /** "ip:port" wireguard-go sends to for that peer now, {@code null} while unknown. */
-    String endpoint(String peerPublicKey) {
+    public String endpoint(String peerPublicKey) {
         return peer(peerPublicKey).endpoint();
     }
 
@@ -266,7 +266,7 @@ final class WireGuardGoPeer implements AutoCloseable {
      * @return how many replies came back; more than {@code count} when requests queued during a
      *         handshake are answered in one burst
      */
-    int ping(String dst, int count, Duration timeout) {
+    public int ping(String dst, int count, Duration timeout) {
         long secs = Math.max(1, (timeout.toMillis() + 999) / 1000);
         Shell.Result r = ns.cmd("ping", "-n", "-q", "-c", String.valueOf(count), "-i", "0.2", "-w", String.valueOf(secs), dst)
                 .timeout(timeout.plusSeconds(10)).tryRun();
@@ -279,7 +279,7 @@ final class WireGuardGoPeer implements AutoCloseable {
     }
 
     /** The last lines wireguard-go logged, for failure messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             if (!Files.exists(log)) {
                 return "(no log)";
