@@ -1,0 +1,6 @@
+/**
+ * The userspace IPv4 layer: a host on the address of every tunnel interface attached to it. It
+ * answers ICMP echo, carries UDP for {@link org.wgkaraf.api.netif.UdpService} sockets, sends the
+ * echo requests of the ping service, and refuses TCP with a reset until a TCP layer exists.
+ */
+package org.wgkaraf.netif.ip;
