@@ -30,7 +30,7 @@ import org.wgkaraf.netif.spi.VirtualBackend;
  * Nothing is ever sent through an interface whose link is down. Works the same outside OSGi:
  * {@code new Ipv4Layer()}.
  */
-@Component(service = {VirtualBackend.class, UdpService.class, EchoService.class}, property = "backend=USERSPACE")
+@Component(service = {VirtualBackend.class, UdpService.class, EchoService.class}, property = "netif.backend=USERSPACE")
 public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService {
     /** Datagrams a socket holds before it drops what arrives. */
     static final int UDP_QUEUE = 256;
