@@ -67,7 +67,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** Starts and configures a wireguard-go in {@code ns}; stopped when the lab closes. */
-    synchronized WireGuardGoPeer wireguardGo(Netns ns, WgKeys.KeyPair keys, int listenPort, String tunnelCidr,
+    public synchronized WireGuardGoPeer wireguardGo(Netns ns, WgKeys.KeyPair keys, int listenPort, String tunnelCidr,
                                              List<WireGuardGoPeer.PeerSpec> peerSpecs) {
         WireGuardGoPeer p = own(new WireGuardGoPeer(ns, prefix + "w" + (++peers), keys, listenPort, tunnelCidr, peerSpecs, dir));
         p.start();

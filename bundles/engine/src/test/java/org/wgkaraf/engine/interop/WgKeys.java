@@ -11,11 +11,11 @@ public final class WgKeys {
 
     /** A key pair in the base64 form {@code wg} prints. Prints only its public half. */
     public record KeyPair(String privateKey, String publicKey) {
-        SecretKey secret() {
+        public SecretKey secret() {
             return toSecretKey(privateKey);
         }
 
-        PublicKey publicKeyObject() {
+        public PublicKey publicKeyObject() {
             return toPublicKey(publicKey);
         }
 

@@ -39,7 +39,7 @@ public final class WireGuardGoPeer implements AutoCloseable {
             allowedIps = List.copyOf(allowedIps);
         }
 
-        PeerSpec withEndpoint(String newEndpoint) {
+        public PeerSpec withEndpoint(String newEndpoint) {
             return new PeerSpec(publicKey, presharedKey, allowedIps, newEndpoint, persistentKeepalive);
         }
 
