@@ -60,7 +60,7 @@ import org.wgkaraf.api.wireguard.WireGuardStatus;
  * Every state change runs on one thread, so network events, configuration updates and commands
  * never interleave.
  */
-@Component(service = {WireGuardControl.class, NetworkListener.class}, configurationPid = WireGuardSettings.PID,
+@Component(service = WireGuardControl.class, configurationPid = WireGuardSettings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = WireGuardMetatype.class)
 public final class WireGuardClient implements WireGuardControl, NetworkListener {
@@ -114,6 +114,9 @@ public final class WireGuardClient implements WireGuardControl, NetworkListener 
         });
         executor.scheduleAtFixedRate(this::tickLink, 1, 1, TimeUnit.SECONDS);
         executor.scheduleAtFixedRate(this::logPeer, 10, 10, TimeUnit.SECONDS);
+        // Not a whiteboard NetworkListener service: the registry binds those, and this component
+        // needs the registry, which SCR would see as a circular reference.
+        registry.addListener(this);
     }
 
     static Path defaultStoppedFlag() {
@@ -129,6 +132,7 @@ public final class WireGuardClient implements WireGuardControl, NetworkListener 
 
     @Deactivate
     public void deactivate() {
+        registry.removeListener(this);
         call(() -> {
             active = false;
             teardown();
