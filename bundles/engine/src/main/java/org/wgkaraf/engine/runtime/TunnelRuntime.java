@@ -313,10 +313,7 @@ final class TunnelRuntime implements Tunnel {
         lock.lock();
         try {
             if (newConfig.listenPort() != config.listenPort()) {
-                DatagramChannel fresh = bind(newConfig.listenPort());
-                DatagramChannel old = channel;
-                channel = fresh;
-                old.close();
+                swapChannel(newConfig.listenPort());
             }
             Set<PublicKey> keep = new HashSet<>();
             for (PeerConfig pc : newConfig.peers()) {
@@ -341,9 +338,7 @@ final class TunnelRuntime implements Tunnel {
         } finally {
             lock.unlock();
         }
-        for (PeerConfig pc : toResolve) {
-            resolveNow(pc.publicKey(), pc.endpoint());
-        }
+        resolveAll(toResolve);
     }
 
     @Override
@@ -351,10 +346,7 @@ final class TunnelRuntime implements Tunnel {
         List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
-            DatagramChannel fresh = bind(config.listenPort());
-            DatagramChannel old = channel;
-            channel = fresh;
-            old.close();
+            swapChannel(config.listenPort());
             long now = time.nanoTime();
             for (Peer p : device.peers()) {
                 if (p.config().endpoint() != null) {
@@ -367,7 +359,19 @@ final class TunnelRuntime implements Tunnel {
         } finally {
             lock.unlock();
         }
-        for (PeerConfig pc : toResolve) {
+        resolveAll(toResolve);
+    }
+
+    /** Binds a new socket first, so a failure leaves the old one in place; then drops the old one. */
+    private void swapChannel(int port) throws IOException {
+        DatagramChannel fresh = bind(port);
+        DatagramChannel old = channel;
+        channel = fresh;
+        old.close();
+    }
+
+    private void resolveAll(List<PeerConfig> peers) {
+        for (PeerConfig pc : peers) {
             resolveNow(pc.publicKey(), pc.endpoint());
         }
     }
