@@ -65,6 +65,11 @@ public class QuickStartIT {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(System.in, out, out);
         try {
+            // What Karaf runs at the start of every console and SSH session (karaf.shell.init.script,
+            // which includes etc/scripts/wgkaraf.script); a session made by SessionFactory runs none.
+            String etc = System.getProperty("karaf.etc");
+            session.execute("source \"" + etc + "/shell.init.script\"");
+            session.execute("source \"" + etc + "/scripts/wgkaraf.script\"");
             session.execute(command);
         } catch (Exception e) {
             out.println("EXCEPTION: " + e.getMessage());

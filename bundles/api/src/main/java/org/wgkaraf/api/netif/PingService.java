@@ -22,6 +22,7 @@ public interface PingService {
     interface Listener {
         void started(String host, InetAddress address, int dataSize);
 
+        /** @param bytes the data bytes echoed back, as the original prints them ({@code 64 bytes from}) */
         void reply(int sequence, int bytes, int ttl, double rttMillis);
 
         void timeout(int sequence);

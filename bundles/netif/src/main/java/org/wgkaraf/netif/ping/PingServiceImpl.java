@@ -38,7 +38,6 @@ import org.wgkaraf.netif.ip.EchoSession;
 public final class PingServiceImpl implements PingService {
     private static final Logger LOG = LoggerFactory.getLogger(PingServiceImpl.class);
     /** ICMP header bytes, counted in a reply's size as ping prints it. */
-    private static final int ICMP_HEADER = 8;
 
     private final EchoService tunnels;
     private final HostPing host;
@@ -76,7 +75,8 @@ public final class PingServiceImpl implements PingService {
                     double rtt = reply.get().rttMillis();
                     rtts.add(rtt);
                     waitedMillis += rtt;
-                    listener.reply(seq, options.dataSize() + ICMP_HEADER, reply.get().ttl(), rtt);
+                    // The original reports the data size ("64 bytes from" for 64 data bytes), not data + ICMP header.
+                    listener.reply(seq, options.dataSize(), reply.get().ttl(), rtt);
                 } else {
                     waitedMillis += timeoutMillis;
                     listener.timeout(seq);

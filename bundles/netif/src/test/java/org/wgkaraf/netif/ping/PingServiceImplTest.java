@@ -60,8 +60,8 @@ class PingServiceImplTest {
 
         PingResult r = service.ping("10.214.0.1", options(4, 10, 1000, 64), listener);
 
-        assertEquals(List.of("started 10.214.0.1 10.214.0.1 64", "reply 0 72 ttl=61", "timeout 1",
-                "reply 2 72 ttl=61", "reply 3 72 ttl=61"), listener.events);
+        assertEquals(List.of("started 10.214.0.1 10.214.0.1 64", "reply 0 64 ttl=61", "timeout 1",
+                "reply 2 64 ttl=61", "reply 3 64 ttl=61"), listener.events);
         assertTrue(listener.threads.stream().allMatch(t -> t == Thread.currentThread()), "on the caller's thread");
         assertEquals(List.of(0, 1, 2, 3), tunnel.requests());
         assertEquals(ipv4("10.214.0.1"), r.address());
@@ -121,7 +121,7 @@ class PingServiceImplTest {
         PingResult r = new PingServiceImpl(layer, host, NO_DNS).ping("10.213.0.1", options(3, 10, 200, 56), listener);
 
         assertEquals(List.of("10.213.0.1 56 200", "10.213.0.1 56 200", "10.213.0.1 56 200"), calls);
-        assertEquals(List.of("started 10.213.0.1 10.213.0.1 56", "reply 0 64 ttl=55", "timeout 1", "reply 2 64 ttl=55"),
+        assertEquals(List.of("started 10.213.0.1 10.213.0.1 56", "reply 0 56 ttl=55", "timeout 1", "reply 2 56 ttl=55"),
                 listener.events);
         assertEquals(List.of(3.25, 4.5), r.rttMillis());
         assertEquals(208, r.totalMillis(), "3.25 + 200 + 4.5, rounded");
@@ -196,8 +196,8 @@ class PingServiceImplTest {
 
         PingResult r = service.ping("127.0.0.1", options(3, 100, 5000, 56), listener);
 
-        assertEquals(List.of("started 127.0.0.1 127.0.0.1 56", "reply 0 64 ttl=64", "reply 1 64 ttl=64",
-                "reply 2 64 ttl=64"), listener.events);
+        assertEquals(List.of("started 127.0.0.1 127.0.0.1 56", "reply 0 56 ttl=64", "reply 1 56 ttl=64",
+                "reply 2 56 ttl=64"), listener.events);
         assertEquals(0, r.lossPercent());
         assertEquals(3, r.received());
     }
@@ -209,7 +209,7 @@ class PingServiceImplTest {
 
         PingResult r = service.ping("127.0.0.1", options(1, 10, 5000, 8), listener);
 
-        assertEquals(List.of("started 127.0.0.1 127.0.0.1 8", "reply 0 16 ttl=64"), listener.events);
+        assertEquals(List.of("started 127.0.0.1 127.0.0.1 8", "reply 0 8 ttl=64"), listener.events);
         assertEquals(1, r.received());
     }
 
