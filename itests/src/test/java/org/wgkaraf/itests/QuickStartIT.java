@@ -59,8 +59,25 @@ public class QuickStartIT {
         return KarafTestSupport.distribution();
     }
 
-    /** Runs a command as a user would type it; the output, with any error appended. */
+    /**
+     * Runs a command as the distribution's user (karaf, in the admin group) would type it; the
+     * output, with any error appended. Karaf's command ACLs hide admin commands from a session
+     * without a JAAS subject, so the session runs as that user.
+     */
     String shell(String command) {
+        javax.security.auth.Subject user = new javax.security.auth.Subject();
+        user.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.UserPrincipal("karaf"));
+        for (String role : List.of("admin", "manager", "viewer", "systembundles", "ssh")) {
+            user.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal(role));
+        }
+        try {
+            return javax.security.auth.Subject.doAs(user, (java.security.PrivilegedExceptionAction<String>) () -> run(command));
+        } catch (java.security.PrivilegedActionException e) {
+            return "EXCEPTION: " + e.getException();
+        }
+    }
+
+    private String run(String command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(System.in, out, out);
@@ -201,18 +218,23 @@ public class QuickStartIT {
         }
         TestNetwork.waitFor(() -> "10.219.0.3:11010".equals(TestNetwork.serverSeesModuleAt()), "the server to see the module's new address");
         awaitUp(10);
-        String ping = shell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS);
-        assertTrue(ping, ping.contains("0% packet loss"));
+        awaitShell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS, s -> s.contains(" 0% packet loss"), 20);
     }
 
+    /**
+     * A server restarted with the module's endpoint remembered gets the tunnel back at once. (One
+     * that forgets it waits for the module's next rekey, up to REKEY_AFTER_TIME: covered with a
+     * driven clock by the engine's interop tests, too slow for a real clock here.)
+     */
     @Test
-    public void f_aDeadServerIsRetriedAndTheTunnelReturnsByItself() throws Exception {
+    public void f_aRestartedServerGetsTheTunnelBack() throws Exception {
         awaitUp(30);
+        String moduleAt = TestNetwork.serverSeesModuleAt();
         TestNetwork.stopServer();
         TestNetwork.startServer();
-        long before = TestNetwork.serverLatestHandshake();
-        assertEquals(0, before);
-        // The module's persistent keepalive (25 s) and handshake retries bring it back.
+        assertEquals(0, TestNetwork.serverLatestHandshake());
+        TestNetwork.must("ip", "netns", "exec", TestNetwork.serverNamespace(), "wg", "set", TestNetwork.SERVER_IF,
+                "peer", TestNetwork.MODULE_PUBLIC_KEY, "endpoint", moduleAt);
         TestNetwork.waitFor(() -> TestNetwork.serverLatestHandshake() > 0, "a new handshake with the restarted server");
         String ping = shell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS);
         assertTrue(ping, ping.contains("0% packet loss"));

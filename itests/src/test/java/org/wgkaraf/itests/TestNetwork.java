@@ -25,7 +25,11 @@ public final class TestNetwork {
     public static final String SERVER_ADDRESS = "10.219.0.2";
     public static final String SERVER_PRIVATE_ADDRESS = "172.16.1.10";
     public static final String MODULE_PRIVATE_ADDRESS = "172.16.10.20";
-    public static final String SERVER_IF = "wgsrv";
+    /**
+     * wireguard-go's interface: named per run, because its control socket
+     * (/var/run/wireguard/NAME.sock) is shared by every namespace of the machine.
+     */
+    public static final String SERVER_IF = "ws" + System.getenv().getOrDefault("WGKIT_NETNS", "wgkit0").replace("wgkit", "");
 
     // The guide's quick start keys (vpn.rst): documentation values, usable only in this test.
     public static final String SERVER_PRIVATE_KEY = "SGfeKo9cmhIJ5tpDOjOimnEKi3M+3mJ21+jJ7otllHI=";

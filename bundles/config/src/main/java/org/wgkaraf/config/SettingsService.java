@@ -26,14 +26,18 @@ public final class SettingsService implements WireGuardSettings {
     private final ConfigurationAdmin configAdmin;
     private final SecretStore secrets;
 
+    private final java.util.function.Function<SecretKey, org.wgkaraf.api.engine.PublicKey> publicKeyOf;
+
     @Activate
-    public SettingsService(@Reference ConfigurationAdmin configAdmin) {
-        this(configAdmin, new SecretStore(SecretStore.defaultLocation()));
+    public SettingsService(@Reference ConfigurationAdmin configAdmin, @Reference org.wgkaraf.api.engine.WireGuardEngine engine) {
+        this(configAdmin, new SecretStore(SecretStore.defaultLocation()), engine::publicKey);
     }
 
-    public SettingsService(ConfigurationAdmin configAdmin, SecretStore secrets) {
+    public SettingsService(ConfigurationAdmin configAdmin, SecretStore secrets,
+                           java.util.function.Function<SecretKey, org.wgkaraf.api.engine.PublicKey> publicKeyOf) {
         this.configAdmin = configAdmin;
         this.secrets = secrets;
+        this.publicKeyOf = publicKeyOf;
     }
 
     @Override
@@ -69,6 +73,10 @@ public final class SettingsService implements WireGuardSettings {
         }
         String v = value == null ? "" : value.strip();
         Dictionary<String, Object> props = properties();
+        String clash = ownKeyClash(instance, v, props);
+        if (clash != null) {
+            throw new IllegalArgumentException(clash);
+        }
         try {
             if (instance.secret() && !v.isEmpty()) {
                 SecretKey k = SecretKey.fromBase64(v);
@@ -98,6 +106,32 @@ public final class SettingsService implements WireGuardSettings {
             configuration().update(props);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unset " + instance.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one check across two instances that a single {@code config set} can already fail. */
+    private String ownKeyClash(Instance instance, String v, Dictionary<String, Object> props) {
+        String privateKey;
+        String peerKey;
+        if (instance == Instance.PEER_PUBLIC_KEY) {
+            privateKey = secrets.get(Instance.LOCAL_PRIVATE_KEY).orElse(null);
+            peerKey = v;
+        } else if (instance == Instance.LOCAL_PRIVATE_KEY) {
+            privateKey = v;
+            Object p = props.get(Instance.PEER_PUBLIC_KEY.key());
+            peerKey = p == null ? null : p.toString();
+        } else {
+            return null;
+        }
+        if (privateKey == null || peerKey == null || Validation.checkValue(Instance.PEER_PUBLIC_KEY, peerKey) != null) {
+            return null;
+        }
+        SecretKey k = SecretKey.fromBase64(privateKey);
+        try {
+            return publicKeyOf.apply(k).equals(org.wgkaraf.api.engine.PublicKey.fromBase64(peerKey))
+                    ? "peer_public_key: is the module's own public key; it must be the server's" : null;
+        } finally {
+            k.destroy();
         }
     }
 
