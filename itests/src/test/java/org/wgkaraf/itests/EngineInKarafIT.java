@@ -31,7 +31,9 @@ import org.wgkaraf.api.engine.WireGuardEngine;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class EngineInKarafIT {
+    /** Boot (every boot feature installed) can take longer than Pax Exam's 10 s default on a busy machine. */
     @Inject
+    @org.ops4j.pax.exam.util.Filter(timeout = 180_000)
     private BootFinished bootFinished;
 
     @Inject

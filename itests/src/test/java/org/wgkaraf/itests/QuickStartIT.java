@@ -47,7 +47,9 @@ public class QuickStartIT {
             "config set network.wireguard preshared_key \"JUvxtI5sFm9n0zY6N4Z8rz/nSnww2DaeFKsOPGnC1WA=\"",
             "config set network.wireguard persistent_keepalive 25");
 
+    /** Boot (every boot feature installed) can take longer than Pax Exam's 10 s default on a busy machine. */
     @Inject
+    @org.ops4j.pax.exam.util.Filter(timeout = 180_000)
     private BootFinished bootFinished;
 
     @Inject
@@ -55,7 +57,7 @@ public class QuickStartIT {
 
     @Configuration
     public Option[] config() {
-        TestNetwork.build(); // in the driver JVM, before Karaf boots: uplink and server
+        TestNetwork.ensure(); // in the driver JVM, before Karaf boots: uplink and server
         return KarafTestSupport.distribution();
     }
 
@@ -192,7 +194,13 @@ public class QuickStartIT {
             }
             assertEquals(bsn + " swapped; exactly one tunnel interface:\n" + net, 1, tunnels);
             assertEquals(bsn + " swapped; one receive thread", 1, threadsNamed("wg-receive-"));
+            assertEquals(bsn + " swapped; one UDP socket on the tunnel's port", 1, udpSocketsOn(11010));
         }
+    }
+
+    private static long udpSocketsOn(int port) {
+        String out = TestNetwork.must("ss", "-Huan", "sport = :" + port);
+        return out.lines().filter(l -> !l.isBlank()).count();
     }
 
     private static long threadsNamed(String prefix) {
@@ -257,6 +265,46 @@ public class QuickStartIT {
             Thread.sleep(200);
         }
         assertEquals("Starting WireguardClient...\n", shell("wireguard start"));
+        awaitUp(30);
+    }
+
+    @Test
+    public void h_metatypeKeyToolsAndTheTenSecondPeerLog() throws Exception {
+        awaitUp(30);
+        String meta = shell("config:meta network.wireguard");
+        for (String key : List.of("local_ip_address", "local_ip_netmask", "local_private_key", "local_port", "peer_endpoint",
+                "peer_public_key", "peer_port", "preshared_key", "persistent_keepalive")) {
+            assertTrue(key + " described:\n" + meta, meta.contains(key));
+        }
+
+        // Byte-compatible with wg: our genkey through wg pubkey, and wg's genkey through ours.
+        String ourKey = shell("wireguard genkey").strip();
+        assertEquals(44, ourKey.length());
+        assertEquals(TestNetwork.withInput(ourKey + "\n", "wg", "pubkey").strip(), shell("wireguard pubkey " + ourKey).strip());
+        String wgKey = TestNetwork.must("wg", "genkey").strip();
+        assertEquals(TestNetwork.withInput(wgKey + "\n", "wg", "pubkey").strip(), shell("wireguard pubkey " + wgKey).strip());
+        assertEquals(32, java.util.Base64.getDecoder().decode(shell("wireguard genpsk").strip()).length);
+
+        shell("log:set DEBUG wireguard");
+        try {
+            awaitShell("log:display", s -> s.contains("Peer is up"), 15);
+        } finally {
+            shell("log:set INFO wireguard");
+        }
+    }
+
+    @Test
+    public void i_theFeatureUninstallsCleanlyAndComesBackConfigured() throws Exception {
+        awaitUp(30);
+        // -r: no refresh. The Pax Exam probe imports our API (for EngineInKarafIT); a refresh would
+        // restart the probe under this very test. A user's session has no such tie.
+        String out = shell("feature:uninstall -r wgkaraf");
+        assertFalse(out, out.contains("EXCEPTION"));
+        TestNetwork.waitFor(() -> threadsNamed("wg-") + threadsNamed("wireguard-client") + threadsNamed("netif-")
+                + threadsNamed("wgk-tun-") == 0, "no thread of ours left");
+        assertEquals("no UDP socket left", 0, udpSocketsOn(11010));
+        out = shell("feature:install wgkaraf");
+        assertFalse(out, out.contains("EXCEPTION"));
         awaitUp(30);
     }
 }

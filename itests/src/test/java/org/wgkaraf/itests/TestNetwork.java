@@ -52,8 +52,24 @@ public final class TestNetwork {
         return testNamespace() + "s";
     }
 
-    /** Builds the uplink and starts the server. Called once, before Karaf boots. */
-    public static void build() {
+    /**
+     * Builds the network, or puts it back as {@link #build} leaves it when an earlier test class
+     * of this JVM built it: uplink on 10.219.0.1 with the default route, a fresh server.
+     */
+    public static synchronized void ensure() {
+        if (run(List.of("ip", "netns", "pids", serverNamespace())).exitCode() != 0) {
+            build();
+            return;
+        }
+        must("ip", "addr", "flush", "dev", UPLINK);
+        must("ip", "addr", "add", MODULE_UPLINK_ADDRESS + "/24", "dev", UPLINK);
+        run(List.of("ip", "route", "replace", "default", "via", SERVER_ADDRESS));
+        stopServer();
+        startServer();
+    }
+
+    /** Builds the uplink and starts the server. */
+    private static void build() {
         for (String cmd : List.of("wireguard-go", "wg", "ip", "ping")) {
             if (run(List.of("sh", "-c", "command -v " + cmd)).exitCode() != 0) {
                 throw new IllegalStateException(cmd + " is missing: apt-get install -y wireguard-go wireguard-tools iproute2 iputils-ping");
@@ -127,6 +143,25 @@ public final class TestNetwork {
     }
 
     public record Result(int exitCode, String output) {
+    }
+
+    /** Runs a command with {@code input} on its standard input; its output, or an exception. */
+    public static String withInput(String input, String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", argv) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Result run(List<String> argv) {
