@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +30,7 @@ import org.wgkaraf.api.netif.UdpSocket;
 import org.wgkaraf.api.netif.VirtualNetif;
 import org.wgkaraf.engine.interop.Await;
 import org.wgkaraf.engine.interop.Lab;
+import org.wgkaraf.engine.interop.NamespaceJvm;
 import org.wgkaraf.engine.interop.Netns;
 import org.wgkaraf.engine.interop.Prerequisites;
 import org.wgkaraf.engine.interop.WgKeys;
@@ -40,6 +38,7 @@ import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.ip.DropReason;
 import org.wgkaraf.netif.ip.Ipv4Layer;
+import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.ping.PingServiceImpl;
 import org.wgkaraf.netif.registry.LinuxHostProbe;
 import org.wgkaraf.netif.registry.NetifRegistryService;
@@ -150,11 +149,9 @@ class UserspaceInteropIT {
 
     @Test
     void udpGoesBothWays() throws Exception {
-        Process echo = new ProcessBuilder("ip", "netns", "exec", ns.name(), javaBinary(), "-cp", System.getProperty("java.class.path"),
-                UdpEchoMain.class.getName(), serverAddress, "7001").redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(echo.getInputStream(), StandardCharsets.UTF_8));
+        try (NamespaceJvm echo = NamespaceJvm.start(ns.name(), List.of(), UdpEchoMain.class, List.of(serverAddress, "7001"));
              UdpSocket socket = ip.bind(0)) {
-            assertEquals("ready", out.readLine(), "the echo server in the namespace started");
+            assertEquals("ready", echo.firstLine(Duration.ofSeconds(30)), "the echo server in the namespace started");
             byte[] hello = "hello from the module".getBytes(StandardCharsets.UTF_8);
             socket.send((Inet4Address) InetAddress.getByName(serverAddress), 7001, hello, 0, hello.length);
             UdpSocket.Datagram d = socket.receive(Duration.ofSeconds(10));
@@ -162,41 +159,19 @@ class UserspaceInteropIT {
             assertEquals("HELLO FROM THE MODULE", new String(d.data(), StandardCharsets.UTF_8));
             assertEquals(serverAddress, d.source().getHostAddress());
             assertEquals(7001, d.sourcePort());
-        } finally {
-            echo.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void malformedInnerPacketsAreDroppedAndCountedAndNothingStopsWorking() {
-        byte[] good = ipv4(serverAddress, moduleAddress, 64, 1, new byte[] {8, 0, 0, 0, 0, 1, 0, 1});
-        icmpChecksum(good);
-        List<byte[]> bad = new ArrayList<>();
-        bad.add(java.util.Arrays.copyOf(good, 15)); // truncated
-        byte[] checksum = good.clone();
-        checksum[10] ^= 1;
-        bad.add(checksum);
-        byte[] ihl = good.clone();
-        ihl[0] = 0x44;
-        bad.add(ihl);
-        byte[] options = new byte[good.length + 4];
-        System.arraycopy(good, 0, options, 0, 20);
-        System.arraycopy(good, 20, options, 24, good.length - 20);
-        options[0] = 0x46;
-        options[3] = (byte) options.length;
-        headerChecksum(options);
-        bad.add(options);
-        byte[] fragment = good.clone();
-        fragment[6] = 0x20; // more fragments
-        headerChecksum(fragment);
-        bad.add(fragment);
-        byte[] ttl0 = good.clone();
-        ttl0[8] = 0;
-        headerChecksum(ttl0);
-        bad.add(ttl0);
-        byte[] elsewhere = ipv4(serverAddress, ns.innerAddress(77), 64, 1, new byte[] {8, 0, 0, 0, 0, 1, 0, 1});
-        icmpChecksum(elsewhere);
-        bad.add(elsewhere);
+        List<byte[]> bad = List.of(
+                echoToModule().truncateTo(15).build(),
+                echoToModule().corruptHeaderChecksum().build(),
+                echoToModule().headerWords(4).build(),
+                echoToModule().options(new byte[4]).build(),
+                echoToModule().fragment(0x2000).build(), // more fragments
+                echoToModule().ttl(0).build(),
+                PacketBuilder.ipv4(serverAddress, ns.innerAddress(77)).echoRequest(1, 1, new byte[0]).build());
 
         long before = total(ip.drops());
         for (byte[] p : bad) {
@@ -215,56 +190,8 @@ class UserspaceInteropIT {
         return drops.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static byte[] ipv4(String src, String dst, int ttl, int protocol, byte[] payload) {
-        byte[] p = new byte[20 + payload.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[8] = (byte) ttl;
-        p[9] = (byte) protocol;
-        try {
-            System.arraycopy(InetAddress.getByName(src).getAddress(), 0, p, 12, 4);
-            System.arraycopy(InetAddress.getByName(dst).getAddress(), 0, p, 16, 4);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
-        System.arraycopy(payload, 0, p, 20, payload.length);
-        headerChecksum(p);
-        return p;
-    }
-
-    private static void headerChecksum(byte[] p) {
-        int ihl = (p[0] & 0x0f) * 4;
-        p[10] = 0;
-        p[11] = 0;
-        int c = checksum(p, 0, ihl);
-        p[10] = (byte) (c >>> 8);
-        p[11] = (byte) c;
-    }
-
-    private static void icmpChecksum(byte[] p) {
-        p[22] = 0;
-        p[23] = 0;
-        int c = checksum(p, 20, p.length - 20);
-        p[22] = (byte) (c >>> 8);
-        p[23] = (byte) c;
-    }
-
-    private static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += (b[off + i] & 0xff) << 8 | (b[off + i + 1] & 0xff);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xff) << 8;
-        }
-        while (sum >> 16 != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
+    /** An echo request from the server to the module, well-formed until a test breaks one field. */
+    private PacketBuilder echoToModule() {
+        return PacketBuilder.ipv4(serverAddress, moduleAddress).echoRequest(1, 1, new byte[0]);
     }
 }

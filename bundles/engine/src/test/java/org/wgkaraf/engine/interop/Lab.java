@@ -59,6 +59,14 @@ public final class Lab implements AutoCloseable {
         return own(Netns.create(prefix + "n" + (++namespaces), n));
     }
 
+    /**
+     * A namespace joined to nothing, with only loopback up: for tests that build a topology of their
+     * own (see {@link IsolatedNetns#veth}).
+     */
+    public synchronized IsolatedNetns isolatedNetns() {
+        return own(IsolatedNetns.create(prefix + "i" + (++namespaces)));
+    }
+
     /** Joins two namespaces of this lab directly, on a fresh 10.213.M.0/24 (a.addressA() = .1, b = .2). */
     public synchronized Netns.NsLink connect(Netns a, Netns b) {
         int m = subnet();

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Finds what carries a name prefix after the harness has cleaned up: namespaces, links in the root
- * namespace, wireguard-go processes, UAPI sockets and temp directories. Empty means clean.
+ * namespace, wireguard-go processes, UAPI sockets, temp directories and a namespace's /etc/netns
+ * directory. Empty means clean.
  */
 public final class Leftovers {
     private Leftovers() {
@@ -36,6 +37,7 @@ public final class Leftovers {
         out.addAll(processes(prefix));
         out.addAll(entries(Path.of("/var/run/wireguard"), prefix, "UAPI socket "));
         out.addAll(entries(Path.of(System.getProperty("java.io.tmpdir")), prefix, "temp directory "));
+        out.addAll(entries(Path.of("/etc/netns"), prefix, "directory "));
         return out;
     }
 

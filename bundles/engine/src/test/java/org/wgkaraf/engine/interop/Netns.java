@@ -5,15 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A network namespace joined to the root namespace (where the test JVM and the Java engine run)
  * by a veth pair on 10.213.N.0/24: the root end has 10.213.N.1, the namespace end 10.213.N.2.
  * Nothing is routed anywhere else: the root namespace only gains the connected route of that /24.
- * {@link #close()} removes the links, then the namespace, and is safe to call more than once.
+ * It is an {@link IsolatedNetns} with that veth added. {@link #close()} removes the links, then the
+ * namespace, and is safe to call more than once.
  */
 public final class Netns implements AutoCloseable {
+    private final IsolatedNetns base;
     private final String name;
     private final int subnet;
     private final String rootIf;
@@ -32,8 +33,9 @@ public final class Netns implements AutoCloseable {
         }
     }
 
-    private Netns(String name, int subnet) {
-        this.name = name;
+    private Netns(IsolatedNetns base, int subnet) {
+        this.base = base;
+        this.name = base.name();
         this.subnet = subnet;
         this.rootIf = name + "r";
         this.nsIf = name + "p";
@@ -41,22 +43,11 @@ public final class Netns implements AutoCloseable {
 
     /** Creates the namespace and its veth link to the root namespace; removes what it made if a step fails. */
     public static Netns create(String name, int subnet) {
-        Netns ns = new Netns(name, subnet);
-        try {
-            ns.build();
-        } catch (RuntimeException e) {
-            try {
-                ns.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        return ns;
+        IsolatedNetns base = IsolatedNetns.create(name);
+        return Cleanup.orClose(new Netns(base, subnet), Netns::build);
     }
 
     private void build() {
-        Shell.run("ip", "netns", "add", name);
         // Quiet links: no IPv6 autoconfiguration traffic on the veth or on tunnels made later.
         execQuietly("sh", "-c", "for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6;"
                 + " do [ -w $f ] && echo 1 > $f; done; true");
@@ -68,7 +59,6 @@ public final class Netns implements AutoCloseable {
         Shell.run("ip", "link", "set", rootIf, "up");
         Shell.run("ip", "-n", name, "addr", "add", nsAddress() + "/24", "dev", nsIf);
         Shell.run("ip", "-n", name, "link", "set", nsIf, "up");
-        Shell.run("ip", "-n", name, "link", "set", "lo", "up");
     }
 
     public String name() {
@@ -109,9 +99,7 @@ public final class Netns implements AutoCloseable {
 
     /** A command that runs inside the namespace. */
     public Shell.Command cmd(String... argv) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(List.of(argv));
-        return Shell.cmd(full);
+        return base.cmd(argv);
     }
 
     /** Runs a command inside the namespace; throws on a non-zero exit. */
@@ -196,24 +184,15 @@ public final class Netns implements AutoCloseable {
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
         for (NsLink l : links) {
-            deleteQuietly(failures, "ip", "-n", name, "link", "del", l.ifA());
+            Cleanup.delete(failures, "ip", "-n", name, "link", "del", l.ifA());
         }
-        deleteQuietly(failures, "ip", "link", "del", rootIf);
-        deleteQuietly(failures, "ip", "netns", "del", name);
-        if (!failures.isEmpty()) {
-            RuntimeException e = failures.get(0);
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
+        Cleanup.delete(failures, "ip", "link", "del", rootIf);
+        try {
+            base.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
         }
-    }
-
-    private static void deleteQuietly(List<RuntimeException> failures, String... argv) {
-        Shell.Result r = Shell.cmd(argv).tryRun();
-        String err = r.stderr().toLowerCase(Locale.ROOT);
-        boolean gone = err.contains("cannot find device") || err.contains("no such file") || err.contains("does not exist");
-        if (!r.ok() && !gone) {
-            failures.add(new IllegalStateException("`" + String.join(" ", argv) + "` failed: " + r.stderr().strip()));
-        }
+        Cleanup.throwFirst(failures);
     }
 
     private void execQuietly(String... argv) {

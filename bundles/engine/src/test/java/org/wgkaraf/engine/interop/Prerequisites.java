@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the interop tests need from the machine. Missing pieces make the tests FAIL with a message
@@ -16,12 +17,15 @@ import java.util.List;
 public final class Prerequisites {
     public static final String INSTALL = "apt-get install -y --no-install-recommends wireguard-go wireguard-tools iproute2 iputils-ping";
     private static final List<String> TOOLS = List.of("wireguard-go", "wg", "ip", "ping");
+    /** The Debian package of each tool a test may ask for. */
+    private static final Map<String, String> PACKAGES = Map.of("wireguard-go", "wireguard-go", "wg", "wireguard-tools",
+            "ip", "iproute2", "ping", "iputils-ping", "setpriv", "util-linux");
     private static volatile List<String> problems;
 
     private Prerequisites() {
     }
 
-    /** Fails the calling test (use in {@code @BeforeAll}) when anything is missing. */
+    /** Fails the calling test (use in {@code @BeforeAll}) when anything the interop tests need is missing. */
     public static void check() {
         List<String> p = problems();
         if (!p.isEmpty()) {
@@ -30,26 +34,42 @@ public final class Prerequisites {
         }
     }
 
+    /** For tests that need less than {@link #check()}: fails unless this runs as root with {@code tools} on PATH. */
+    public static void checkRoot(String... tools) {
+        failUnlessEmpty(find(false, List.of(tools)));
+    }
+
+    /** As {@link #checkRoot}, and /dev/net/tun must exist (tests that open TUN devices). */
+    public static void checkTun(String... tools) {
+        failUnlessEmpty(find(true, List.of(tools)));
+    }
+
+    private static void failUnlessEmpty(List<String> p) {
+        if (!p.isEmpty()) {
+            fail("this test cannot run on this machine:\n  - " + String.join("\n  - ", p));
+        }
+    }
+
     public static List<String> problems() {
         List<String> p = problems;
         if (p == null) {
-            p = List.copyOf(find());
+            p = List.copyOf(find(true, TOOLS));
             problems = p;
         }
         return p;
     }
 
-    private static List<String> find() {
+    private static List<String> find(boolean tun, List<String> tools) {
         List<String> out = new ArrayList<>();
         if (!isRoot()) {
             out.add("not running as root: run as root (the tests create network namespaces and TUN devices)");
         }
-        for (String tool : TOOLS) {
+        for (String tool : tools) {
             if (onPath(tool) == null) {
-                out.add("'" + tool + "' is not on PATH: " + INSTALL);
+                out.add("'" + tool + "' is not on PATH: apt-get install -y --no-install-recommends " + PACKAGES.getOrDefault(tool, tool));
             }
         }
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
+        if (tun && !Files.exists(Path.of("/dev/net/tun"))) {
             out.add("/dev/net/tun does not exist: load the tun module (modprobe tun) or give the container the device");
         }
         return out;

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class Shell {
 
     /** What a finished command left behind. */
     public record Result(int exitCode, String stdout, String stderr) {
-        boolean ok() {
+        public boolean ok() {
             return exitCode == 0;
         }
 
@@ -47,6 +48,18 @@ public final class Shell {
         return cmd(argv).run();
     }
 
+    /** A command that runs {@code argv} inside the network namespace {@code namespace}. */
+    public static Command inNamespace(String namespace, String... argv) {
+        return cmd(inNamespace(namespace, List.of(argv)));
+    }
+
+    /** The command line that runs {@code argv} inside {@code namespace}, for callers that start the process themselves. */
+    public static List<String> inNamespace(String namespace, List<String> argv) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(argv);
+        return full;
+    }
+
     /** A command being prepared. */
     public static final class Command {
         private final List<String> argv;
@@ -62,30 +75,30 @@ public final class Shell {
             this.argv = argv;
         }
 
-        Command timeout(Duration t) {
+        public Command timeout(Duration t) {
             this.timeout = t;
             return this;
         }
 
-        Command env(String name, String value) {
+        public Command env(String name, String value) {
             env.put(name, value);
             return this;
         }
 
         /** Text written to the command's standard input; never quoted in messages. */
-        Command stdin(String text) {
+        public Command stdin(String text) {
             this.stdin = text;
             return this;
         }
 
         /** The output may hold key material: leave stdout out of every message. */
-        Command secretOutput() {
+        public Command secretOutput() {
             this.secretOutput = true;
             return this;
         }
 
         /** Runs and throws when the command exits non-zero or times out. */
-        Result run() {
+        public Result run() {
             Result r = tryRun();
             if (!r.ok()) {
                 throw new IllegalStateException(describe(r, "exited with " + r.exitCode()));
@@ -94,7 +107,7 @@ public final class Shell {
         }
 
         /** Runs and returns whatever exit code the command had; throws only on a timeout. */
-        Result tryRun() {
+        public Result tryRun() {
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().putAll(env);
             Process p;

@@ -116,7 +116,7 @@ public final class WireGuardGoPeer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException(ifName + " is running already");
         }
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns.name(), "wireguard-go", ifName);
+        ProcessBuilder pb = new ProcessBuilder(Shell.inNamespace(ns.name(), List.of("wireguard-go", ifName)));
         pb.environment().put("WG_PROCESS_FOREGROUND", "1");
         pb.environment().put("LOG_LEVEL", LOG_LEVEL);
         pb.redirectErrorStream(true);
@@ -173,7 +173,7 @@ public final class WireGuardGoPeer implements AutoCloseable {
     }
 
     private List<String> wgSetArgs(List<PeerSpec> specs, boolean withInterface) {
-        List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "wg", "set", ifName));
+        List<String> a = new ArrayList<>(List.of("wg", "set", ifName));
         if (withInterface) {
             a.addAll(List.of("private-key", privateKeyFile.toString(), "listen-port", String.valueOf(listenPort)));
         }
@@ -190,7 +190,7 @@ public final class WireGuardGoPeer implements AutoCloseable {
             }
             a.addAll(List.of("persistent-keepalive", p.persistentKeepalive() == 0 ? "off" : String.valueOf(p.persistentKeepalive())));
         }
-        return a;
+        return Shell.inNamespace(ns.name(), a);
     }
 
     /**

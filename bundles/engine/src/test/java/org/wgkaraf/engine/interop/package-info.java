@@ -7,6 +7,12 @@
  * /dev/net/tun and {@code apt-get install -y wireguard-go wireguard-tools iproute2 iputils-ping};
  * without them the tests fail and say so.
  *
+ * <p>Other modules use it through the engine's test-jar: {@link org.wgkaraf.engine.interop.IsolatedNetns}
+ * for namespaces joined to nothing (a topology the test builds itself), {@link
+ * org.wgkaraf.engine.interop.NamespaceJvm} for a Java program that must run inside a namespace, and
+ * {@link org.wgkaraf.engine.interop.Prerequisites#checkRoot} / {@code checkTun} for tests that need
+ * less than wireguard-go.
+ *
  * <pre>
  * mvn -B -ntp -pl bundles/engine -am verify -Dit.test=HarnessIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * mvn -B -ntp -pl bundles/engine -am verify -Dit.test=EngineInteropIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false

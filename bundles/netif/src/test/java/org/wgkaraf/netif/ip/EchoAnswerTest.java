@@ -3,27 +3,19 @@ package org.wgkaraf.netif.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
 import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
 import static org.wgkaraf.netif.ip.PacketBuilder.u16;
 import static org.wgkaraf.netif.ip.PacketBuilder.u8;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
 class EchoAnswerTest {
     private final Ipv4Layer layer = new Ipv4Layer();
     private final RecordingTunnel tunnel = new RecordingTunnel();
-    private VirtualBackend.Attachment wg;
-
-    @BeforeEach
-    void attach() {
-        wg = layer.attach(TunnelInterfaces.info(3, "10.214.0.2", "255.255.255.0"), tunnel);
-        wg.setLinkUp(true);
-    }
+    private final VirtualBackend.Attachment wg = TunnelInterfaces.attachUp(layer, 3, "10.214.0.2", "255.255.255.0", tunnel);
 
     @Test
     void echoRequestToOurAddressIsAnsweredWithTheSameIdentifierSequenceAndData() {
@@ -36,12 +28,7 @@ class EchoAnswerTest {
         byte[] reply = tunnel.only();
         assertEquals(request.length, reply.length);
         assertEquals(0x45, u8(reply, 0), "version 4, 20-byte header");
-        assertEquals(reply.length, u16(reply, 2), "total length");
-        assertEquals(64, u8(reply, 8), "TTL");
-        assertEquals(1, u8(reply, 9), "protocol ICMP");
-        assertEquals(0, checksum(reply, 0, 20), "header checksum verifies");
-        assertEquals("10.214.0.2", address(reply, 12), "source: the request's destination");
-        assertEquals("10.214.0.1", address(reply, 16), "destination: the request's source");
+        SentHeader.check(reply, PacketBuilder.ICMP, "10.214.0.2", "10.214.0.1"); // the request's addresses swapped
         assertEquals(0, u8(reply, 20), "type echo reply");
         assertEquals(0, u8(reply, 21), "code");
         assertEquals(0, checksum(reply, 20, reply.length - 20), "ICMP checksum verifies");
@@ -91,8 +78,7 @@ class EchoAnswerTest {
     @Test
     void aSlash31InterfaceHasNoBroadcastAddress() {
         RecordingTunnel t = new RecordingTunnel();
-        VirtualBackend.Attachment p2p = layer.attach(TunnelInterfaces.info(4, "10.214.9.0", "255.255.255.254"), t);
-        p2p.setLinkUp(true);
+        VirtualBackend.Attachment p2p = TunnelInterfaces.attachUp(layer, 4, "10.214.9.0", "255.255.255.254", t);
         byte[] request = PacketBuilder.ipv4("10.214.9.1", "10.214.9.0").echoRequest(1, 1, new byte[8]).build();
 
         p2p.input(request, 0, request.length);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
 import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
 import static org.wgkaraf.netif.ip.PacketBuilder.ipv4;
 import static org.wgkaraf.netif.ip.PacketBuilder.u16;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
@@ -26,13 +24,7 @@ class EchoSessionTest {
     private final AtomicLong clock = new AtomicLong(0);
     private final Ipv4Layer layer = new Ipv4Layer(clock::get);
     private final RecordingTunnel tunnel = new RecordingTunnel();
-    private VirtualBackend.Attachment wg;
-
-    @BeforeEach
-    void attach() {
-        wg = layer.attach(TunnelInterfaces.info(3, "10.214.0.2", "255.255.255.0"), tunnel);
-        wg.setLinkUp(true);
-    }
+    private final VirtualBackend.Attachment wg = TunnelInterfaces.attachUp(layer, 3, "10.214.0.2", "255.255.255.0", tunnel);
 
     private void replyFrom(String source, int id, int seq, int ttl, int dataSize) {
         byte[] p = PacketBuilder.ipv4(source, "10.214.0.2").ttl(ttl).echoReply(id, seq, new byte[dataSize]).build();
@@ -46,12 +38,7 @@ class EchoSessionTest {
 
             byte[] p = tunnel.only();
             assertEquals(20 + 8 + 56, p.length);
-            assertEquals(p.length, u16(p, 2));
-            assertEquals(64, u8(p, 8));
-            assertEquals(1, u8(p, 9));
-            assertEquals(0, checksum(p, 0, 20));
-            assertEquals("10.214.0.2", address(p, 12));
-            assertEquals("10.214.0.1", address(p, 16));
+            SentHeader.check(p, PacketBuilder.ICMP, "10.214.0.2", "10.214.0.1");
             assertEquals(8, u8(p, 20), "echo request");
             assertEquals(0, u8(p, 21));
             assertEquals(0, checksum(p, 20, p.length - 20));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,13 +22,7 @@ class InboundValidationTest {
     private static final String US = "10.214.0.2";
     private final Ipv4Layer layer = new Ipv4Layer();
     private final RecordingTunnel tunnel = new RecordingTunnel();
-    private VirtualBackend.Attachment wg;
-
-    @BeforeEach
-    void attach() {
-        wg = layer.attach(TunnelInterfaces.info(3, US, "255.255.255.0"), tunnel);
-        wg.setLinkUp(true);
-    }
+    private final VirtualBackend.Attachment wg = TunnelInterfaces.attachUp(layer, 3, US, "255.255.255.0", tunnel);
 
     private static PacketBuilder echo() {
         return PacketBuilder.ipv4(PEER, US).echoRequest(1, 1, new byte[16]);

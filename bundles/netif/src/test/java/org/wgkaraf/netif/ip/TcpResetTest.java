@@ -7,7 +7,6 @@ import static org.wgkaraf.netif.ip.PacketBuilder.FIN;
 import static org.wgkaraf.netif.ip.PacketBuilder.PSH;
 import static org.wgkaraf.netif.ip.PacketBuilder.RST;
 import static org.wgkaraf.netif.ip.PacketBuilder.SYN;
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
 import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
 import static org.wgkaraf.netif.ip.PacketBuilder.transportChecksum;
 import static org.wgkaraf.netif.ip.PacketBuilder.u16;
@@ -15,7 +14,6 @@ import static org.wgkaraf.netif.ip.PacketBuilder.u32;
 import static org.wgkaraf.netif.ip.PacketBuilder.u8;
 
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
@@ -23,25 +21,14 @@ import org.wgkaraf.netif.spi.VirtualBackend;
 class TcpResetTest {
     private final Ipv4Layer layer = new Ipv4Layer();
     private final RecordingTunnel tunnel = new RecordingTunnel();
-    private VirtualBackend.Attachment wg;
-
-    @BeforeEach
-    void attach() {
-        wg = layer.attach(TunnelInterfaces.info(3, "10.214.0.2", "255.255.255.0"), tunnel);
-        wg.setLinkUp(true);
-    }
+    private final VirtualBackend.Attachment wg = TunnelInterfaces.attachUp(layer, 3, "10.214.0.2", "255.255.255.0", tunnel);
 
     private byte[] answerTo(long seq, long ack, int flags, byte[] data) {
         byte[] segment = PacketBuilder.ipv4("10.214.0.1", "10.214.0.2").tcp(40000, 22, seq, ack, flags, data).build();
         wg.input(segment, 0, segment.length);
         byte[] p = tunnel.only();
         assertEquals(40, p.length, "IP and TCP headers, no data");
-        assertEquals(40, u16(p, 2));
-        assertEquals(64, u8(p, 8));
-        assertEquals(6, u8(p, 9));
-        assertEquals(0, checksum(p, 0, 20), "header checksum");
-        assertEquals("10.214.0.2", address(p, 12));
-        assertEquals("10.214.0.1", address(p, 16));
+        SentHeader.check(p, PacketBuilder.TCP, "10.214.0.2", "10.214.0.1");
         assertEquals(22, u16(p, 20), "source port: the one asked for");
         assertEquals(40000, u16(p, 22));
         assertEquals(5 << 4, u8(p, 32), "data offset 5 words");

@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.UdpSocket;
 import org.wgkaraf.netif.spi.VirtualBackend;
@@ -30,13 +29,7 @@ class UdpTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final Ipv4Layer layer = new Ipv4Layer(clock::get);
     private final RecordingTunnel tunnel = new RecordingTunnel();
-    private VirtualBackend.Attachment wg;
-
-    @BeforeEach
-    void attach() {
-        wg = layer.attach(TunnelInterfaces.info(3, "10.214.0.2", "255.255.0.0"), tunnel);
-        wg.setLinkUp(true);
-    }
+    private final VirtualBackend.Attachment wg = TunnelInterfaces.attachUp(layer, 3, "10.214.0.2", "255.255.0.0", tunnel);
 
     private void input(byte[] p) {
         wg.input(p, 0, p.length);
@@ -100,12 +93,7 @@ class UdpTest {
 
         byte[] p = tunnel.only();
         assertEquals(20 + 8 + 28, p.length);
-        assertEquals(p.length, u16(p, 2));
-        assertEquals(64, u8(p, 8));
-        assertEquals(1, u8(p, 9));
-        assertEquals(0, checksum(p, 0, 20));
-        assertEquals("10.214.0.2", address(p, 12));
-        assertEquals("10.214.0.1", address(p, 16));
+        SentHeader.check(p, PacketBuilder.ICMP, "10.214.0.2", "10.214.0.1");
         assertEquals(3, u8(p, 20), "destination unreachable");
         assertEquals(3, u8(p, 21), "port unreachable");
         assertEquals(0, checksum(p, 20, p.length - 20));
@@ -172,13 +160,8 @@ class UdpTest {
         byte[] p = tunnel.only();
         assertEquals(20 + 8 + data.length, p.length);
         assertEquals(0x45, u8(p, 0));
-        assertEquals(p.length, u16(p, 2));
         assertEquals(0, u16(p, 6) & 0x3fff, "not a fragment");
-        assertEquals(64, u8(p, 8));
-        assertEquals(17, u8(p, 9));
-        assertEquals(0, checksum(p, 0, 20), "header checksum");
-        assertEquals("10.214.0.2", address(p, 12), "source: the interface's address");
-        assertEquals("10.214.7.1", address(p, 16));
+        SentHeader.check(p, PacketBuilder.UDP, "10.214.0.2", "10.214.7.1"); // from the interface's address
         assertEquals(5000, u16(p, 20));
         assertEquals(53, u16(p, 22));
         assertEquals(8 + data.length, u16(p, 24));
@@ -190,8 +173,7 @@ class UdpTest {
     @Test
     void sendTakesTheInterfaceWithTheLongestPrefix() throws Exception {
         RecordingTunnel narrow = new RecordingTunnel();
-        VirtualBackend.Attachment wg4 = layer.attach(TunnelInterfaces.info(4, "10.214.5.2", "255.255.255.0"), narrow);
-        wg4.setLinkUp(true);
+        VirtualBackend.Attachment wg4 = TunnelInterfaces.attachUp(layer, 4, "10.214.5.2", "255.255.255.0", narrow);
         try (UdpSocket s = layer.bind(0)) {
             s.send(ipv4("10.214.5.9"), 7, bytes("in /24"), 0, 6);
             s.send(ipv4("10.214.6.9"), 7, bytes("in /16"), 0, 6);

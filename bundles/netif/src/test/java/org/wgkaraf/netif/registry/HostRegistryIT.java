@@ -2,11 +2,7 @@ package org.wgkaraf.netif.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wgkaraf.engine.interop.Await;
+import org.wgkaraf.engine.interop.IsolatedNetns;
+import org.wgkaraf.engine.interop.Lab;
+import org.wgkaraf.engine.interop.Prerequisites;
 
 /**
  * The real probe and registry on a Linux network namespace the test builds: a child JVM runs them
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The host namespace has three links to a "router" namespace: {@code uplink} (10.213.N.0/24,
  * router at .1), {@code second} (10.213.M.0/24, router at .1) and {@code idle}, left down and
- * unconfigured. Needs root and iproute2; without them the test fails and says so.
+ * unconfigured. Nothing joins them to the root namespace. Needs root and iproute2; without them the
+ * test fails and says so.
  */
 class HostRegistryIT {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -33,44 +34,39 @@ class HostRegistryIT {
     /** Third octets of the host's subnets: the namespaces are joined to nothing else, so no run can clash. */
     private static final int N = 31;
     private static final int M = 32;
+    private static final List<Lab> LABS = new ArrayList<>();
 
-    private HostLab lab;
-    private ChildJvm child;
+    private Lab lab;
+    private IsolatedNetns host;
+    private IsolatedNetns router;
+    private ChildRegistry child;
 
     @BeforeAll
     static void prerequisites() {
-        List<String> missing = new ArrayList<>();
-        if (!isRoot()) {
-            missing.add("not running as root: the test creates network namespaces");
-        }
-        if (Commands.tryRun("sh", "-c", "command -v ip").exitCode() != 0) {
-            missing.add("'ip' is not on PATH: apt-get install -y --no-install-recommends iproute2");
-        }
-        if (!missing.isEmpty()) {
-            fail("the host registry interop test cannot run here:\n  - " + String.join("\n  - ", missing));
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[2].equals("0"));
-        } catch (IOException e) {
-            return false;
-        }
+        Prerequisites.checkRoot("ip");
     }
 
     @BeforeEach
     void namespaces() {
-        lab = HostLab.open();
-        lab.link("uplink", "gw0", "10.213." + N + ".1/24");
-        lab.link("second", "gw1", "10.213." + M + ".1/24");
-        lab.link("idle", "gw2", "10.213.33.1/24");
-        lab.host("link", "set", "uplink", "up");
-        lab.host("link", "set", "second", "up");
-        lab.host("addr", "add", "10.213." + M + ".2/24", "dev", "second");
+        lab = Lab.open();
+        LABS.add(lab);
+        host = lab.isolatedNetns();
+        router = lab.isolatedNetns();
+        link("uplink", "gw0", "10.213." + N + ".1/24");
+        link("second", "gw1", "10.213." + M + ".1/24");
+        link("idle", "gw2", "10.213.33.1/24");
+        host.ip("link", "set", "uplink", "up");
+        host.ip("link", "set", "second", "up");
+        host.ip("addr", "add", "10.213." + M + ".2/24", "dev", "second");
         // A secondary address: the probe must report the primary one, as `ip addr` lists it first.
-        lab.host("addr", "add", "10.213." + M + ".7/24", "dev", "second");
+        host.ip("addr", "add", "10.213." + M + ".7/24", "dev", "second");
+    }
+
+    /** The host's {@code hostIf} to the router's {@code routerIf}: the router's end addressed and up, the host's down and bare. */
+    private void link(String hostIf, String routerIf, String routerCidr) {
+        host.veth(hostIf, router, routerIf);
+        router.ip("addr", "add", routerCidr, "dev", routerIf);
+        router.ip("link", "set", routerIf, "up");
     }
 
     @AfterEach
@@ -86,21 +82,21 @@ class HostRegistryIT {
 
     @AfterAll
     static void nothingOfThisRunIsLeft() {
-        List<String> left = HostLab.leftovers();
+        List<String> left = LABS.stream().flatMap(l -> l.leftovers().stream()).toList();
         assertTrue(left.isEmpty(), "left behind: " + left);
     }
 
     @Test
     void theStatusShowsTheNamespaceExactlyAsConfigured() {
-        lab.host("addr", "add", "10.213." + N + ".2/24", "dev", "uplink");
-        lab.host("route", "add", "default", "via", "10.213." + N + ".1");
-        lab.hostResolvConf("# this namespace's own\nnameserver 10.213." + N + ".1\nnameserver 10.213." + M + ".53\n");
-        int uplink = lab.hostIndex("uplink");
-        int second = lab.hostIndex("second");
-        int idle = lab.hostIndex("idle");
+        host.ip("addr", "add", "10.213." + N + ".2/24", "dev", "uplink");
+        host.ip("route", "add", "default", "via", "10.213." + N + ".1");
+        host.resolvConf("# this namespace's own\nnameserver 10.213." + N + ".1\nnameserver 10.213." + M + ".53\n");
+        int uplink = host.linkIndex("uplink");
+        int second = host.linkIndex("second");
+        int idle = host.linkIndex("idle");
         assertTrue(uplink < second && second < idle, "links are indexed in the order they were made");
 
-        child = ChildJvm.start(lab, POLL);
+        child = ChildRegistry.start(host, POLL);
         List<String> status = child.status();
 
         assertEquals(Stream.of(
@@ -120,7 +116,7 @@ class HostRegistryIT {
                 status.stream().filter(l -> !l.startsWith("probe ")).toList(), child::diagnostics);
 
         // The router's end goes down: the host's end stays up (ifup) but loses its carrier (linkup).
-        lab.router("link", "set", "gw1", "down");
+        router.ip("link", "set", "gw1", "down");
         assertTrue(child.status().contains(
                 "if 2 second HOST ifup=1 linkup=0 10.213." + M + ".2/255.255.255.0 gateway 0.0.0.0"), child::diagnostics);
 
@@ -130,38 +126,38 @@ class HostRegistryIT {
 
     @Test
     void readyChangedAndGoneFollowTheUplinkWithinAFewPolls() {
-        child = ChildJvm.start(lab, POLL);
+        child = ChildRegistry.start(host, POLL);
         String n2 = "uplink 10.213." + N + ".2 10.213." + N + ".1";
         String n3 = "uplink 10.213." + N + ".3 10.213." + N + ".1";
         String m2 = "second 10.213." + M + ".2 10.213." + M + ".1";
         List<String> expected = new ArrayList<>();
 
-        lab.host("addr", "add", "10.213." + N + ".2/24", "dev", "uplink");
-        lab.host("route", "add", "default", "via", "10.213." + N + ".1");
+        host.ip("addr", "add", "10.213." + N + ".2/24", "dev", "uplink");
+        host.ip("route", "add", "default", "via", "10.213." + N + ".1");
         expected.add("event ready " + n2);
         awaitEvents(expected);
 
         // The address moves: the new one comes as a secondary and is promoted when the old one goes.
-        lab.hostSysctl("net/ipv4/conf/uplink/promote_secondaries", "1");
-        lab.host("addr", "add", "10.213." + N + ".3/24", "dev", "uplink");
-        lab.host("addr", "del", "10.213." + N + ".2/24", "dev", "uplink");
+        host.writeSysctl("net/ipv4/conf/uplink/promote_secondaries", "1");
+        host.ip("addr", "add", "10.213." + N + ".3/24", "dev", "uplink");
+        host.ip("addr", "del", "10.213." + N + ".2/24", "dev", "uplink");
         expected.add("event changed " + n2 + " -> " + n3);
         awaitEvents(expected);
 
         // The default route moves to another interface.
-        lab.host("route", "replace", "default", "via", "10.213." + M + ".1", "dev", "second");
+        host.ip("route", "replace", "default", "via", "10.213." + M + ".1", "dev", "second");
         expected.add("event changed " + n3 + " -> " + m2);
         awaitEvents(expected);
 
-        lab.host("route", "del", "default");
+        host.ip("route", "del", "default");
         expected.add("event gone");
         awaitEvents(expected);
 
         // The address goes with its route: back, then gone with the address.
-        lab.host("route", "add", "default", "via", "10.213." + N + ".1");
+        host.ip("route", "add", "default", "via", "10.213." + N + ".1");
         expected.add("event ready " + n3);
         awaitEvents(expected);
-        lab.host("addr", "del", "10.213." + N + ".3/24", "dev", "uplink");
+        host.ip("addr", "del", "10.213." + N + ".3/24", "dev", "uplink");
         expected.add("event gone");
         awaitEvents(expected);
 
@@ -171,7 +167,7 @@ class HostRegistryIT {
 
     /** Waits until the child has reported exactly {@code expected}, and fails at once on anything else. */
     private void awaitEvents(List<String> expected) {
-        Waiting.until("the events " + expected, EVENT_DEADLINE, () -> {
+        Await.until("the events " + expected, EVENT_DEADLINE, () -> {
             List<String> seen = child.events();
             if (seen.size() >= expected.size() || !expected.subList(0, seen.size()).equals(seen)) {
                 assertEquals(expected, seen, child::diagnostics);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.api.netif.NetifRegistry.Backend;
 import org.wgkaraf.api.netif.Uplink;
+import org.wgkaraf.engine.interop.Await;
 
 /** The host side of the registry: numbering, order, removal, the default interface, uplink and DNS. */
 class NetifRegistryServiceTest {
@@ -167,7 +168,7 @@ class NetifRegistryServiceTest {
 
         host.up("eth1", 3, "10.0.1.5");
 
-        Waiting.until("the poller sees eth1", () -> names(registry.interfaces()).equals(List.of("2:eth1", "1:eth0")));
+        Await.until("the poller sees eth1", Duration.ofSeconds(10), () -> names(registry.interfaces()).equals(List.of("2:eth1", "1:eth0")));
     }
 
     @Test

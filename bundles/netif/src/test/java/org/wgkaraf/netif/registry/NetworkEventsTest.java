@@ -14,12 +14,21 @@ import org.wgkaraf.api.netif.Uplink;
  * on one thread, for listeners added early or late, despite a listener that throws.
  */
 class NetworkEventsTest {
+    private static final String READY_12 = "ready wlan0 192.168.1.12 via 192.168.1.1";
+    private static final String READY_13 = "ready wlan0 192.168.1.13 via 192.168.1.1";
     private final FakeHostProbe host = new FakeHostProbe().up("eth0", 2, null).up("wlan0", 3, null);
     private final NetifRegistryService registry = new NetifRegistryService(host, NetifRegistryServiceTest.NEVER, Map.of());
 
     @AfterEach
     void close() {
         registry.close();
+    }
+
+    /** A listener added now. */
+    private RecordingListener listening() {
+        RecordingListener listener = new RecordingListener();
+        registry.addListener(listener);
+        return listener;
     }
 
     private void wlanUp(String address) {
@@ -34,11 +43,10 @@ class NetworkEventsTest {
 
     @Test
     void theUplinkComingGoingAndMovingIsToldInOrder() throws InterruptedException {
-        RecordingListener listener = new RecordingListener();
-        registry.addListener(listener);
+        RecordingListener listener = listening();
 
         wlanUp("192.168.1.12");
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", listener.next());
+        assertEquals(READY_12, listener.next());
 
         wlanUp("192.168.1.13");
         assertEquals("changed wlan0 192.168.1.12 via 192.168.1.1 -> wlan0 192.168.1.13 via 192.168.1.1", listener.next());
@@ -57,10 +65,9 @@ class NetworkEventsTest {
 
     @Test
     void aReadingWithTheSameUplinkTellsNothing() throws InterruptedException {
-        RecordingListener listener = new RecordingListener();
-        registry.addListener(listener);
+        RecordingListener listener = listening();
         wlanUp("192.168.1.12");
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", listener.next());
+        assertEquals(READY_12, listener.next());
 
         registry.refresh();
         host.up("eth0", 2, "10.0.0.5"); // another interface changes: the uplink does not
@@ -72,10 +79,9 @@ class NetworkEventsTest {
 
     @Test
     void theUplinkLosingItsLinkIsGone() throws InterruptedException {
-        RecordingListener listener = new RecordingListener();
-        registry.addListener(listener);
+        RecordingListener listener = listening();
         wlanUp("192.168.1.12");
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", listener.next());
+        assertEquals(READY_12, listener.next());
 
         host.put("wlan0", 3, true, false, "192.168.1.12", "255.255.255.0");
         registry.refresh();
@@ -87,22 +93,20 @@ class NetworkEventsTest {
     void aListenerAddedWhileThereIsAnUplinkIsToldReadyAtOnce() throws InterruptedException {
         wlanUp("192.168.1.12");
 
-        RecordingListener late = new RecordingListener();
-        registry.addListener(late);
+        RecordingListener late = listening();
 
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", late.next());
+        assertEquals(READY_12, late.next());
         noRoute();
         assertEquals("gone", late.next());
     }
 
     @Test
     void aListenerAddedWithoutUplinkIsToldNothingUntilOneComes() throws InterruptedException {
-        RecordingListener listener = new RecordingListener();
-        registry.addListener(listener);
+        RecordingListener listener = listening();
 
         wlanUp("192.168.1.12");
 
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", listener.next(), "the first thing it hears");
+        assertEquals(READY_12, listener.next(), "the first thing it hears");
     }
 
     @Test
@@ -127,9 +131,9 @@ class NetworkEventsTest {
         wlanUp("192.168.1.12");
         noRoute();
 
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", good.next());
+        assertEquals(READY_12, good.next());
         assertEquals("gone", good.next());
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", throwing.next());
+        assertEquals(READY_12, throwing.next());
         assertEquals("gone", throwing.next(), "the thrower is still told later events");
     }
 
@@ -166,8 +170,8 @@ class NetworkEventsTest {
         registry.addListener(removed);
         registry.addListener(witness);
         wlanUp("192.168.1.12");
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", removed.next());
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", witness.next());
+        assertEquals(READY_12, removed.next());
+        assertEquals(READY_12, witness.next());
 
         registry.removeListener(removed);
         noRoute();
@@ -176,7 +180,7 @@ class NetworkEventsTest {
         assertEquals("gone", witness.next());
         // Delivery is in order on one thread: once the witness hears the second event, the first
         // has been delivered to everyone still listening.
-        assertEquals("ready wlan0 192.168.1.13 via 192.168.1.1", witness.next());
+        assertEquals(READY_13, witness.next());
         assertEquals(0, removed.pending());
     }
 
@@ -191,9 +195,9 @@ class NetworkEventsTest {
         wlanUp("192.168.1.12");
         noRoute();
 
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", listener.next());
+        assertEquals(READY_12, listener.next());
         assertEquals("gone", listener.next());
-        assertEquals("ready wlan0 192.168.1.12 via 192.168.1.1", witness.next());
+        assertEquals(READY_12, witness.next());
         assertEquals("gone", witness.next());
         assertEquals(0, listener.pending());
     }

@@ -1,8 +1,11 @@
 package org.wgkaraf.netif.tun;
 
+import static org.wgkaraf.engine.interop.Ipv4Icmp.checksum;
+
 /**
  * Builds IPv4 ICMP echo requests into a caller's buffer and recognises the matching replies,
- * without allocating, so the allocation test measures the device alone.
+ * without allocating, so the allocation test measures the device alone ({@link
+ * org.wgkaraf.engine.interop.Ipv4Icmp} allocates per packet; its checksum does not).
  */
 final class EchoPackets {
     static final int HEADER = 20;
@@ -57,21 +60,6 @@ final class EchoPackets {
             }
         }
         return checksum(p, 0, HEADER) == 0 && checksum(p, HEADER, len - HEADER) == 0;
-    }
-
-    /** The Internet checksum (RFC 1071); 0 over data that holds a correct checksum. */
-    static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += get16(b, off + i);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xff) << 8;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 
     private static void put16(byte[] b, int off, int v) {

@@ -23,6 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
+import org.wgkaraf.engine.interop.Await;
+import org.wgkaraf.engine.interop.Ipv4Icmp;
+import org.wgkaraf.engine.interop.Prerequisites;
+import org.wgkaraf.engine.interop.RunNames;
+import org.wgkaraf.engine.interop.Shell;
+import org.wgkaraf.engine.interop.Subnets;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
 /**
@@ -43,27 +49,27 @@ class TunBackendIT {
 
     @BeforeAll
     static void prerequisites() {
-        TunPrerequisites.check();
+        Prerequisites.checkTun("ip");
     }
 
     @BeforeEach
     void setUp() {
-        name = TestNet.uniqueName();
-        subnet = TestNet.allocateSubnet();
-        address = TestNet.inner(subnet, 2);
-        peer = TestNet.inner(subnet, 1);
+        name = RunNames.nextLabPrefix() + "t";
+        subnet = Subnets.allocate();
+        address = Ipv4Icmp.ipv4(Subnets.inner(subnet, 2));
+        peer = Ipv4Icmp.ipv4(Subnets.inner(subnet, 1));
     }
 
     @AfterEach
     void tearDown() {
         attachments.forEach(VirtualBackend.Attachment::close);
-        TestNet.removeQuietly(name);
-        TestNet.release(subnet);
-        TestNet.assertGone(name);
+        RootLinks.removeQuietly(name);
+        Subnets.release(subnet);
+        RootLinks.assertGone(name);
     }
 
     private NetifInfo info(String ifName) {
-        return new NetifInfo(3, ifName, NetifInfo.Kind.VIRTUAL, true, true, address, TestNet.ipv4(255, 255, 255, 0), TestNet.ipv4(0, 0, 0, 0));
+        return new NetifInfo(3, ifName, NetifInfo.Kind.VIRTUAL, true, true, address, Ipv4Icmp.ipv4("255.255.255.0"), Ipv4Icmp.ipv4("0.0.0.0"));
     }
 
     private TunAttachment attach() throws IOException {
@@ -94,7 +100,7 @@ class TunBackendIT {
     void attachCreatesTheInterfaceWithTheInfosAddressNetmaskAndTunnelMtu() throws IOException {
         attach();
 
-        String json = Commands.run("ip", "-j", "addr", "show", "dev", name).stdout();
+        String json = Shell.run("ip", "-j", "addr", "show", "dev", name).stdout();
         assertTrue(json.contains("\"mtu\":1420,"), json);
         assertTrue(json.contains("\"local\":\"" + address.getHostAddress() + "\",\"prefixlen\":24"), json);
     }
@@ -180,12 +186,12 @@ class TunBackendIT {
     @Test
     void closeStopsTheReaderAndRemovesTheInterface() throws IOException {
         TunAttachment a = attach();
-        assertTrue(TestNet.linkExists(name));
+        assertTrue(RootLinks.exists(name));
 
         a.close();
 
         assertFalse(a.readerAlive(), "the reader thread has ended when close returns");
-        assertFalse(TestNet.linkExists(name), "the interface is gone when close returns");
+        assertFalse(RootLinks.exists(name), "the interface is gone when close returns");
         a.input(new byte[28], 0, 28); // a late packet from the tunnel is ignored, not thrown
         assertEquals(0, a.writeFailures());
     }

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wgkaraf.engine.interop.Await;
+import org.wgkaraf.engine.interop.Ipv4Icmp;
+import org.wgkaraf.engine.interop.Prerequisites;
+import org.wgkaraf.engine.interop.RunNames;
+import org.wgkaraf.engine.interop.Shell;
+import org.wgkaraf.engine.interop.Subnets;
 
 /**
  * A real TUN interface in the root namespace (needs root and /dev/net/tun): its configuration as
@@ -49,14 +55,14 @@ class TunDeviceIT {
 
     @BeforeAll
     static void prerequisites() {
-        TunPrerequisites.check();
+        Prerequisites.checkTun("ip", "setpriv");
     }
 
     @BeforeEach
     void setUp() {
-        subnet = TestNet.allocateSubnet();
-        address = TestNet.inner(subnet, 1);
-        peer = TestNet.inner(subnet, 2);
+        subnet = Subnets.allocate();
+        address = Ipv4Icmp.ipv4(Subnets.inner(subnet, 1));
+        peer = Ipv4Icmp.ipv4(Subnets.inner(subnet, 2));
         addressBytes = address.getAddress();
         peerBytes = peer.getAddress();
     }
@@ -64,13 +70,13 @@ class TunDeviceIT {
     @AfterEach
     void tearDown() {
         devices.forEach(TunDevice::close);
-        names.forEach(TestNet::removeQuietly);
-        TestNet.release(subnet);
-        names.forEach(TestNet::assertGone);
+        names.forEach(RootLinks::removeQuietly);
+        Subnets.release(subnet);
+        names.forEach(RootLinks::assertGone);
     }
 
     private String newName() {
-        String name = TestNet.uniqueName();
+        String name = RunNames.nextLabPrefix() + "t";
         names.add(name);
         return name;
     }
@@ -87,14 +93,14 @@ class TunDeviceIT {
         TunDevice device = open(name);
 
         assertEquals(name, device.name());
-        String json = Commands.run("ip", "-j", "addr", "show", "dev", name).stdout();
+        String json = Shell.run("ip", "-j", "addr", "show", "dev", name).stdout();
         assertTrue(json.contains("\"ifname\":\"" + name + "\""), json);
         assertTrue(json.contains("\"mtu\":" + MTU + ","), "MTU " + MTU + ": " + json);
         assertTrue(Pattern.compile("\"flags\":\\[[^\\]]*\"UP\"").matcher(json).find(), "flag UP: " + json);
         assertTrue(json.contains("\"local\":\"" + address.getHostAddress() + "\",\"prefixlen\":" + PREFIX), "address/prefix: " + json);
         assertTrue(json.contains("\"link_type\":\"none\""), "a layer-3 (TUN) interface: " + json);
         assertFalse(json.contains("\"family\":\"inet6\""), "no IPv6 address on an IPv4-only interface: " + json);
-        String route = Commands.run("ip", "-4", "route", "show", "dev", name).stdout();
+        String route = Shell.run("ip", "-4", "route", "show", "dev", name).stdout();
         assertTrue(route.contains("10.214." + subnet + ".0/24"), "the connected route of the netmask: " + route);
     }
 
@@ -185,7 +191,7 @@ class TunDeviceIT {
         assertEquals(null, failure.get());
         assertEquals(-1, result.get(), "a read ended by close returns -1");
         assertTrue(millis < 2000, "close and the reader's return took " + millis + " ms");
-        assertFalse(TestNet.linkExists(name), "the interface is gone when close returns");
+        assertFalse(RootLinks.exists(name), "the interface is gone when close returns");
         assertEquals(-1, device.read(new byte[10], 0, 10), "reads after close return -1");
         IOException e = assertThrows(IOException.class, () -> device.write(new byte[28], 0, 28));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
@@ -214,18 +220,18 @@ class TunDeviceIT {
         first.write(out, 0, EchoPackets.request(out, peer.getAddress(), address.getAddress(), 0x1234, 7, PAYLOAD));
         assertTrue(awaitReply(first, in, 0x1234, 7), "the first device still carries packets");
         first.close();
-        TestNet.assertGone(name);
+        RootLinks.assertGone(name);
     }
 
     @Test
     void openingTheNameOfAnotherKindOfInterfaceFailsSayingSo() throws IOException {
         String name = newName();
-        Commands.run("ip", "link", "add", name, "type", "bridge");
+        Shell.run("ip", "link", "add", name, "type", "bridge");
 
         IOException e = assertThrows(IOException.class, () -> open(name));
 
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains("another kind"), e.getMessage());
-        String link = Commands.run("ip", "-d", "link", "show", name).stdout();
+        String link = Shell.run("ip", "-d", "link", "show", name).stdout();
         assertTrue(link.contains("bridge"), "the other interface is untouched: " + link);
     }
 
@@ -236,11 +242,11 @@ class TunDeviceIT {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-net_admin", "--"));
         argv.addAll(probe(classPath(false), name));
 
-        String out = Commands.tryRun(null, Duration.ofSeconds(60), argv).orThrow().stdout().strip();
+        String out = Shell.cmd(argv).timeout(Duration.ofSeconds(60)).run().stdout().strip();
 
         assertEquals("FAILED: creating TUN interface " + name + " needs CAP_NET_ADMIN: run Karaf as root, or grant it: setcap cap_net_admin+ep "
                 + javaExecutable() + "; or use the userspace backend", out);
-        assertFalse(TestNet.linkExists(name), "no interface is left");
+        assertFalse(RootLinks.exists(name), "no interface is left");
     }
 
     @Test
@@ -252,7 +258,7 @@ class TunDeviceIT {
             List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"));
             argv.addAll(probe(classPath(true, dir), name));
 
-            String out = Commands.tryRun(null, Duration.ofSeconds(60), argv).orThrow().stdout().strip();
+            String out = Shell.cmd(argv).timeout(Duration.ofSeconds(60)).run().stdout().strip();
 
             assertTrue(out.startsWith("FAILED: creating TUN interface " + name + " needs "), out);
             assertTrue(out.contains("CAP_NET_ADMIN") && out.contains("run Karaf as root") && out.contains("setcap cap_net_admin+ep " + javaExecutable())
@@ -260,7 +266,7 @@ class TunDeviceIT {
             if (!Files.isReadable(Path.of("/dev/net/tun")) || !"rw-rw-rw-".equals(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/dev/net/tun"))))) {
                 assertTrue(out.contains("/dev/net/tun") && out.contains("EACCES"), "a device only root may open is named: " + out);
             }
-            assertFalse(TestNet.linkExists(name), "no interface is left");
+            assertFalse(RootLinks.exists(name), "no interface is left");
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

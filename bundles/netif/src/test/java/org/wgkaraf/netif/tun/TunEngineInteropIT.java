@@ -10,12 +10,10 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +30,15 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
+import org.wgkaraf.engine.interop.Await;
+import org.wgkaraf.engine.interop.Ipv4Icmp;
+import org.wgkaraf.engine.interop.Lab;
+import org.wgkaraf.engine.interop.NamespaceJvm;
+import org.wgkaraf.engine.interop.Netns;
+import org.wgkaraf.engine.interop.Prerequisites;
+import org.wgkaraf.engine.interop.Shell;
+import org.wgkaraf.engine.interop.WgKeys;
+import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
@@ -43,30 +50,32 @@ import org.wgkaraf.netif.spi.VirtualBackend;
 class TunEngineInteropIT {
     private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final long TRANSFER_BYTES = 100L * 1024 * 1024;
+    private static final int PORT = 51820;
 
-    private String prefix;
+    private Lab lab;
+    private Netns ns;
     private String tunName;
-    private int subnet;
     private Inet4Address tunAddress;
     private EngineService engine;
-    private WireGuardGoNamespace peer;
+    private WireGuardGoPeer peer;
     private Tunnel tunnel;
     private TunAttachment attachment;
 
     @BeforeAll
     static void prerequisites() {
-        TunPrerequisites.check("wireguard-go", "wg", "ping");
+        Prerequisites.check();
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        prefix = TestNet.uniqueName();
-        tunName = prefix + "t";
-        subnet = TestNet.allocateSubnet();
-        tunAddress = TestNet.inner(subnet, 2);
+        lab = Lab.open();
+        ns = lab.netns();
+        tunName = lab.prefix() + "t";
+        tunAddress = Ipv4Icmp.ipv4(ns.innerAddress(2));
         engine = new EngineService();
         SecretKey key = engine.generatePrivateKey();
-        peer = WireGuardGoNamespace.start(prefix, subnet, engine.publicKey(key).toBase64(), tunAddress.getHostAddress() + "/32");
+        peer = lab.wireguardGo(ns, WgKeys.generate(), PORT, ns.innerAddress(1) + "/24", List.of(new WireGuardGoPeer.PeerSpec(
+                engine.publicKey(key).toBase64(), null, List.of(tunAddress.getHostAddress() + "/32"), null, 0)));
 
         // The engine delivers on its receive thread into the TUN device, which exists only after the tunnel.
         AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
@@ -77,11 +86,11 @@ class TunEngineInteropIT {
             }
         };
         PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
-                new Endpoint(peer.outerAddress(), WireGuardGoNamespace.PORT), List.of(IpPrefix.parse("10.214." + subnet + ".0/24")), 0);
+                new Endpoint(ns.nsAddress(), PORT), List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 0);
         tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
         key.destroy();
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
-                TestNet.ipv4(255, 255, 255, 0), TestNet.ipv4(0, 0, 0, 0));
+                Ipv4Icmp.ipv4("255.255.255.0"), Ipv4Icmp.ipv4("0.0.0.0"));
         attachment = (TunAttachment) new TunBackend().attach(info, tunnel::send);
         toOs.set(attachment);
     }
@@ -89,7 +98,7 @@ class TunEngineInteropIT {
     @AfterEach
     void tearDown() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (AutoCloseable c : Arrays.asList(attachment, tunnel, peer)) {
+        for (AutoCloseable c : Arrays.asList(attachment, tunnel, lab)) {
             try {
                 if (c != null) {
                     c.close();
@@ -99,34 +108,33 @@ class TunEngineInteropIT {
             }
         }
         engine.closeAll();
-        TestNet.removeQuietly(tunName);
-        TestNet.release(subnet);
-        Await.until("nothing named " + prefix + "* is left", Duration.ofSeconds(5), () -> WireGuardGoNamespace.leftovers(prefix).isEmpty(),
-                () -> "left: " + WireGuardGoNamespace.leftovers(prefix));
+        RootLinks.removeQuietly(tunName);
+        lab.assertNothingLeft();
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
     }
 
     private String diagnostics() {
-        return "tunnel: " + tunnel.status() + "\nTUN: " + attachment + "\nwireguard-go: " + peer.show() + "\nlog: " + peer.log();
+        return "tunnel: " + tunnel.status() + "\nTUN: " + attachment + "\nwireguard-go: " + ns.cmd("wg", "show", peer.ifName()).tryRun().stdout()
+                + "\nlog: " + peer.logTail(50);
     }
 
     /** The Java side initiates (only it knows the other's endpoint): the first ping through the TUN triggers the handshake. */
     private void handshake() {
         Await.until("a ping through " + tunName + " is answered (handshake done)", Duration.ofSeconds(30),
-                () -> ping(List.of("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", peer.tunnelAddress())).received() == 1,
+                () -> ping(Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", peer.tunnelAddress())).received() == 1,
                 this::diagnostics);
     }
 
     private record PingSummary(int transmitted, int received, String output) {
     }
 
-    private static PingSummary ping(List<String> argv) {
-        Commands.Result r = Commands.tryRun(null, Duration.ofSeconds(60), argv);
+    private static PingSummary ping(Shell.Command command) {
+        Shell.Result r = command.timeout(Duration.ofSeconds(60)).tryRun();
         Matcher m = PING_SUMMARY.matcher(r.stdout());
         if (!m.find()) {
-            throw new IllegalStateException("`" + String.join(" ", argv) + "` printed no summary: " + r.stdout() + r.stderr());
+            throw new IllegalStateException("`" + command + "` printed no summary: " + r.stdout() + r.stderr());
         }
         return new PingSummary(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.stdout());
     }
@@ -135,9 +143,8 @@ class TunEngineInteropIT {
     void pingsBothWaysThroughTheTunInterfaceLoseNothing() {
         handshake();
 
-        PingSummary fromNamespace = ping(List.of("ip", "netns", "exec", peer.ns(), "ping", "-n", "-q", "-c", "20", "-i", "0.2", "-W", "2",
-                tunAddress.getHostAddress()));
-        PingSummary fromRoot = ping(List.of("ping", "-n", "-q", "-I", tunName, "-c", "20", "-i", "0.2", "-W", "2", peer.tunnelAddress()));
+        PingSummary fromNamespace = ping(ns.cmd("ping", "-n", "-q", "-c", "20", "-i", "0.2", "-W", "2", tunAddress.getHostAddress()));
+        PingSummary fromRoot = ping(Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "20", "-i", "0.2", "-W", "2", peer.tunnelAddress()));
 
         assertEquals(20, fromNamespace.received(), "0% loss from wireguard-go's namespace to the TUN address:\n" + fromNamespace.output() + diagnostics());
         assertEquals(20, fromRoot.received(), "0% loss from the root namespace through " + tunName + ":\n" + fromRoot.output() + diagnostics());
@@ -152,13 +159,8 @@ class TunEngineInteropIT {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(tunAddress, 0));
             server.setSoTimeout(30_000);
-            Path testClasses = Path.of(StreamSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", peer.ns(), javaExecutable(), "-Xmx64m", "-cp", testClasses.toString(),
-                    StreamSender.class.getName(), tunAddress.getHostAddress(), String.valueOf(server.getLocalPort()), String.valueOf(seed),
-                    String.valueOf(TRANSFER_BYTES));
-            pb.redirectErrorStream(true);
-            Process sender = pb.start();
-            try {
+            try (NamespaceJvm sender = NamespaceJvm.start(ns.name(), List.of("-Xmx64m"), StreamSender.class, List.of(
+                    tunAddress.getHostAddress(), String.valueOf(server.getLocalPort()), String.valueOf(seed), String.valueOf(TRANSFER_BYTES)))) {
                 long received;
                 long nanos;
                 try (Socket s = server.accept()) {
@@ -167,15 +169,12 @@ class TunEngineInteropIT {
                     received = receiveAndCheck(s.getInputStream(), new PseudoRandomStream(seed));
                     nanos = System.nanoTime() - start;
                 }
-                assertTrue(sender.waitFor(30, TimeUnit.SECONDS), "the sender ended");
-                String out = new String(sender.getInputStream().readAllBytes());
-                assertEquals(0, sender.exitValue(), "the sender's exit code; output: " + out);
+                assertTrue(sender.waitFor(Duration.ofSeconds(30)), "the sender ended");
+                assertEquals(0, sender.exitCode(), "the sender's exit code; output: " + sender.diagnostics());
                 assertEquals(TRANSFER_BYTES, received, "bytes received");
                 double mbPerSecond = received / (1024.0 * 1024.0) / (nanos / 1e9);
                 System.out.printf("TCP through wireguard-go -> Java engine -> TUN %s: %d MiB in %.2f s = %.1f MiB/s%n",
                         tunName, received >> 20, nanos / 1e9, mbPerSecond);
-            } finally {
-                sender.destroyForcibly();
             }
         }
         assertEquals(0, attachment.droppedLinkDown() + attachment.writeFailures(), attachment.toString());
@@ -196,9 +195,5 @@ class TunEngineInteropIT {
             total += n;
         }
         return total;
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElseThrow();
     }
 }
