@@ -289,10 +289,33 @@ class TunDeviceIT {
                 Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
                 Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
                 p = copy;
+            } else if (copyJars && Files.isDirectory(p)) {
+                // A class folder (target/test-classes) may sit in a checkout only its owner can read.
+                p = copyClassFiles(c, p, into[0].resolve("classes-" + c.getSimpleName()));
             }
             entries.add(p.toString());
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** Copies the class files of {@code c} (nested classes included) into a world-readable folder. */
+    private static Path copyClassFiles(Class<?> c, Path root, Path target) throws IOException {
+        String pkg = c.getPackageName().replace('.', '/');
+        Path from = root.resolve(pkg);
+        Path to = target.resolve(pkg);
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith(c.getSimpleName())
+                    && f.getFileName().toString().endsWith(".class"))::iterator) {
+                Path copy = to.resolve(f.getFileName());
+                Files.copy(f, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+        for (Path d = to; d.startsWith(target); d = d.getParent()) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return target;
     }
 
     private static String javaExecutable() {
