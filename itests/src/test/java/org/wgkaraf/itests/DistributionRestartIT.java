@@ -181,4 +181,35 @@ public class DistributionRestartIT {
         assertTrue(client("wireguard start").contains("Starting WireguardClient..."));
         await("wireguard status", DistributionRestartIT::up, 60);
     }
+
+    @Test
+    public void c_anEditedConfigFileIsCheckedAndItsKeysLeaveTheFile() throws Exception {
+        await("wireguard status", DistributionRestartIT::up, 60);
+        Path cfg = karaf.resolve("etc/network.wireguard.cfg");
+        // The whole configuration written by hand, keys in clear, one value out of range.
+        Files.write(cfg, List.of(
+                "local_ip_address = 172.16.10.20",
+                "local_ip_netmask = 255.240.0.0",
+                "local_port = 11010",
+                "local_private_key = kI2/adVWRseT2ZtYxn/5lTzQsPKK8F7YHWcIo3iwgHk=",
+                "peer_endpoint = wg.example.net",
+                "peer_port = 70000",
+                "peer_public_key = r5xRjMaiu1apmP6YzRviL8djtBfjcWGnOd2mmHNOqm4=",
+                "preshared_key = JUvxtI5sFm9n0zY6N4Z8rz/nSnww2DaeFKsOPGnC1WA=",
+                "persistent_keepalive = 25"));
+        String status = await("wireguard status", s -> s.contains("refused"), 30);
+        assertTrue(status, status.contains("peer_port: 70000 is out of range"));
+        assertTrue("the tunnel keeps its previous configuration:\n" + status, up(status));
+        TestNetwork.waitFor(() -> {
+            try {
+                String text = Files.readString(cfg);
+                return text.contains("(hidden)") && !text.contains("kI2/adVW") && !text.contains("JUvxtI5s");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the keys to leave etc/network.wireguard.cfg");
+
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^peer_port\\s*=.*$", "peer_port = 51820"));
+        await("wireguard status", s -> !s.contains("refused") && up(s), 30);
+    }
 }
