@@ -30,6 +30,7 @@ public final class EngineService implements WireGuardEngine {
     private final List<TunnelRuntime> tunnels = new CopyOnWriteArrayList<>();
     /** One initiation clock for every tunnel of this service: reopening a tunnel never goes back in time. */
     private final Tai64n tai64n;
+    private final HostResolver resolver;
 
     public EngineService() {
         this(TimeSource.SYSTEM);
@@ -45,7 +46,13 @@ public final class EngineService implements WireGuardEngine {
      *                      not taken for a replayer by its server.
      */
     public EngineService(TimeSource time, Path timestampFile) {
+        this(time, timestampFile, HostResolver.SYSTEM);
+    }
+
+    /** @param resolver how endpoint host names are looked up (again whenever handshakes go unanswered) */
+    public EngineService(TimeSource time, Path timestampFile, HostResolver resolver) {
         this.time = time;
+        this.resolver = resolver;
         this.tai64n = new Tai64n(time::wallClockNanos);
         if (timestampFile != null) {
             TimestampFile.restoreAndPersist(tai64n, timestampFile);
@@ -66,7 +73,7 @@ public final class EngineService implements WireGuardEngine {
             }
         }
         TunnelRuntime[] self = new TunnelRuntime[1];
-        TunnelRuntime t = new TunnelRuntime(config, sink, time, random, tai64n, () -> tunnels.remove(self[0]));
+        TunnelRuntime t = new TunnelRuntime(config, sink, time, random, tai64n, resolver, () -> tunnels.remove(self[0]));
         self[0] = t;
         tunnels.add(t);
         return t;

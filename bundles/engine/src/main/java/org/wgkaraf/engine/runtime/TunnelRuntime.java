@@ -51,6 +51,7 @@ final class TunnelRuntime implements Tunnel {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition timerWake = lock.newCondition();
     private final TimeSource time;
+    private final HostResolver hosts;
     private final PacketSink sink;
     private final Runnable onClose;
     private final Device device;
@@ -68,9 +69,10 @@ final class TunnelRuntime implements Tunnel {
     private long scheduledWake = Long.MAX_VALUE;
 
     TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
-                  Runnable onClose)
+                  HostResolver hosts, Runnable onClose)
             throws IOException {
         this.time = time;
+        this.hosts = hosts;
         this.sink = sink;
         this.onClose = onClose;
         this.name = config.name();
@@ -201,7 +203,7 @@ final class TunnelRuntime implements Tunnel {
         InetSocketAddress addr = null;
         String error = null;
         try {
-            InetAddress a = InetAddress.getByName(endpoint.host());
+            InetAddress a = hosts.resolve(endpoint.host());
             addr = new InetSocketAddress(a, endpoint.port());
         } catch (UnknownHostException e) {
             error = "cannot resolve endpoint host " + endpoint.host();

@@ -320,4 +320,49 @@ class EngineInteropIT {
             return "(unavailable: " + e.getMessage() + ")";
         }
     }
+
+    /**
+     * Dynamic DNS: the endpoint's name first points at an address of the test link that nobody
+     * holds (its ARP goes unanswered; nothing leaves the veth), then, as a record does after the
+     * server moved, at wireguard-go. The unanswered handshakes make the engine look the name up
+     * again, and the tunnel comes up at the new address.
+     */
+    @Test
+    void anEndpointNameWhoseHandshakesGoUnansweredIsLookedUpAgain() throws IOException {
+        Netns ns = lab.netns();
+        WgKeys.KeyPair javaKeys = WgKeys.generate();
+        WgKeys.KeyPair wgKeys = WgKeys.generate();
+        String javaAddress = ns.innerAddress(2);
+        WireGuardGoPeer wg = lab.wireguardGo(ns, wgKeys, WG_PORT, ns.innerAddress(1) + "/24", List.of(
+                new WireGuardGoPeer.PeerSpec(javaKeys.publicKey(), null, List.of(javaAddress + "/32"), null, 0)));
+        java.util.concurrent.atomic.AtomicReference<String> record = new java.util.concurrent.atomic.AtomicReference<>(ns.outerAddress(77));
+        List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EngineService dynamic = new EngineService(clock, null, host -> {
+            lookups.add(host);
+            return java.net.InetAddress.getByName(record.get());
+        });
+        EngineEnd end = lab.own(new EngineEnd(Ipv4Icmp.ipv4(javaAddress)));
+        Tunnel tunnel = lab.own(dynamic.open(new TunnelConfig("wg0", javaKeys.secret(), 0, List.of(new PeerConfig(
+                wgKeys.publicKeyObject(), null, new Endpoint("wg.dyn.test", WG_PORT),
+                List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))), end));
+        end.attach(tunnel);
+        Await.until("the first lookup", Duration.ofSeconds(10), () -> tunnel.status().peers().get(0).endpoint() != null);
+        assertEquals(ns.outerAddress(77), tunnel.status().peers().get(0).endpoint().getAddress().getHostAddress());
+
+        record.set(ns.nsAddress());
+        long[] lastAdvance = {0};
+        Await.until("a new lookup moves the endpoint and the handshake completes", Duration.ofSeconds(60), () -> {
+            // Move the engine's clock past each handshake retry (REKEY_TIMEOUT + jitter), at most
+            // every 600 ms of real time so that its timer thread sees each step.
+            if (System.nanoTime() - lastAdvance[0] > 600_000_000L) {
+                clock.advance(Duration.ofMillis(5500));
+                lastAdvance[0] = System.nanoTime();
+            }
+            PeerStatus s = tunnel.status().peers().get(0);
+            return s.up() && s.endpoint() != null && s.endpoint().getAddress().getHostAddress().equals(ns.nsAddress());
+        }, () -> "lookups " + lookups + "; " + tunnel.status());
+        assertTrue(lookups.size() >= 2, "looked up again: " + lookups);
+        assertTrue(end.ping(Ipv4Icmp.ipv4(wg.tunnelAddress()), HANDSHAKE), "traffic flows at the new address");
+        dynamic.closeAll();
+    }
 }
