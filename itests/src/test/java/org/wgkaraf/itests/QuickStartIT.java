@@ -198,6 +198,12 @@ public class QuickStartIT {
         }
     }
 
+    private static String tunnelInterface(String networkStatus) {
+        Matcher m = Pattern.compile("Interface#\\d+: (wg\\d+) ").matcher(networkStatus);
+        assertTrue(networkStatus, m.find());
+        return m.group(1);
+    }
+
     private static long udpSocketsOn(int port) {
         String out = TestNetwork.must("ss", "-Huan", "sport = :" + port);
         return out.lines().filter(l -> !l.isBlank()).count();
@@ -219,6 +225,7 @@ public class QuickStartIT {
     @Test
     public void e_theTunnelFollowsTheUplinkToAnotherAddress() throws Exception {
         awaitUp(30);
+        String tunnelBefore = tunnelInterface(shell("network status"));
         TestNetwork.must("ip", "addr", "add", "10.219.0.3/24", "dev", TestNetwork.UPLINK);
         TestNetwork.must("ip", "addr", "del", TestNetwork.MODULE_UPLINK_ADDRESS + "/24", "dev", TestNetwork.UPLINK);
         if (TestNetwork.run(List.of("ip", "route", "show", "default")).output().isBlank()) {
@@ -226,7 +233,9 @@ public class QuickStartIT {
         }
         TestNetwork.waitFor(() -> "10.219.0.3:11010".equals(TestNetwork.serverSeesModuleAt()), "the server to see the module's new address");
         awaitUp(10);
-        awaitShell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS, s -> s.contains(" 0% packet loss"), 20);
+        assertEquals("the same interface: the session was kept, not rebuilt", tunnelBefore, tunnelInterface(shell("network status")));
+        String ping = shell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS);
+        assertTrue(ping, ping.contains(" 0% packet loss"));
     }
 
     /**

@@ -23,6 +23,7 @@ public final class Validation {
     /** The extra instance that picks the interface backend; not one of the original's nine. */
     public static final String BACKEND = "interface_backend";
 
+    private static final String REQUIRED = "is required";
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private Validation() {
@@ -37,6 +38,11 @@ public final class Validation {
 
     /** Problems by instance key, in the guide's order; never empty. */
     public record Invalid(Map<String, String> problems) implements Result {
+        /** Only required values are missing: a configuration still being typed in, nothing wrong in it. */
+        public boolean onlyMissing() {
+            return problems.values().stream().allMatch(p -> p.startsWith(REQUIRED));
+        }
+
         public String summary() {
             StringBuilder s = new StringBuilder();
             problems.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append(": ").append(v));
@@ -77,7 +83,7 @@ public final class Validation {
             String v = raw.get(i.key());
             if (v == null || v.isBlank()) {
                 if (i.defaultValue().isEmpty()) {
-                    problems.put(i.key(), "is required (" + i.description() + ")");
+                    problems.put(i.key(), REQUIRED + " (" + i.description() + ")");
                     continue;
                 }
                 v = i.defaultValue().get();

@@ -239,6 +239,11 @@ public final class WireGuardClient implements WireGuardControl, NetworkListener 
             if (empty) {
                 refused = null;
                 lastError = "not configured: set network.wireguard";
+            } else if (tunnel == null && invalid.onlyMissing()) {
+                // Being typed in, one instance at a time: not a refusal.
+                refused = null;
+                lastError = "not configured yet: " + String.join(", ", invalid.problems().keySet()) + " missing";
+                LOG.info("network.wireguard: {}", lastError);
             } else {
                 refuse(invalid.summary());
             }

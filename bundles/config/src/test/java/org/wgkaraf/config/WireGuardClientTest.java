@@ -208,4 +208,26 @@ class WireGuardClientTest {
         await("the interface received the server's packet", () -> netif.received.size() == 1);
         assertNull(client.status().refused());
     }
+
+    @Test
+    void aConfigurationBeingTypedInIsIncompleteNotRefused() throws Exception {
+        Map<String, Object> partial = config(25);
+        partial.remove("peer_public_key");
+        partial.remove("local_private_key");
+        client = newClient(partial);
+        client.networkReady(uplink("eth0", "192.168.1.12"));
+        WireGuardStatus s = client.status();
+        assertNull(s.refused(), "nothing wrong was given");
+        assertEquals("not configured yet: local_private_key, peer_public_key missing", s.lastError());
+        assertFalse(s.started());
+
+        client.modified(config(25));
+        await("started once complete", () -> client.status().peerUp());
+        Map<String, Object> unset = config(25);
+        unset.remove("peer_public_key");
+        client.modified(unset);
+        assertTrue(client.status().refused().contains("peer_public_key: is required"),
+                "taking a value away from a running tunnel is refused; the tunnel keeps it");
+        assertTrue(client.status().peerUp());
+    }
 }

@@ -63,6 +63,8 @@ final class TunnelRuntime implements Tunnel {
     private final Thread timer;
 
     private volatile DatagramChannel channel;
+    /** A planned close of the socket is under way ({@link #swapChannel}); the receiver waits for the new one. */
+    private volatile boolean swapping;
     private volatile boolean running = true;
     private volatile String lastError;
     private TunnelConfig config;
@@ -105,6 +107,29 @@ final class TunnelRuntime implements Tunnel {
         return t;
     }
 
+    /**
+     * Binds {@code port} again after its socket was closed. NIO finishes closing a socket only when
+     * the thread blocked in its receive has left, a matter of milliseconds: retry until then.
+     */
+    private static DatagramChannel bindWhenReleased(int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            try {
+                return bind(port);
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static DatagramChannel bind(int port) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
@@ -128,11 +153,12 @@ final class TunnelRuntime implements Tunnel {
                 bb.clear();
                 from = ch.receive(bb);
             } catch (ClosedChannelException e) {
-                if (running && channel == ch) {
+                if (running && channel == ch && !swapping) {
                     recordError("socket closed unexpectedly");
                     return;
                 }
-                continue; // rebind swapped the channel, or we are closing
+                Thread.onSpinWait();
+                continue; // rebind swapped the channel (or is swapping it), or we are closing
             } catch (IOException e) {
                 recordError("receive failed: " + e.getMessage());
                 continue;
@@ -364,10 +390,24 @@ final class TunnelRuntime implements Tunnel {
         resolveAll(toResolve);
     }
 
-    /** Binds a new socket first, so a failure leaves the old one in place; then drops the old one. */
+    /**
+     * Moves to a new socket. A new port is bound first, so a failure leaves the old socket in
+     * place. The same fixed port cannot be bound twice: the old socket lets it go first, and the
+     * receive thread is told the close is planned ({@link #swapping}).
+     */
     private void swapChannel(int port) throws IOException {
-        DatagramChannel fresh = bind(port);
         DatagramChannel old = channel;
+        if (port != 0 && old.isOpen() && old.getLocalAddress() instanceof InetSocketAddress local && local.getPort() == port) {
+            swapping = true;
+            try {
+                old.close();
+                channel = bindWhenReleased(port);
+            } finally {
+                swapping = false;
+            }
+            return;
+        }
+        DatagramChannel fresh = bind(port);
         channel = fresh;
         old.close();
     }

@@ -298,4 +298,35 @@ class EngineServiceTest {
             server.closeAll();
         }
     }
+
+    @Test
+    void rebindOnAFixedPortKeepsThePortAndTheSession() throws Exception {
+        SecretKey ka = engine.generatePrivateKey();
+        SecretKey kb = engine.generatePrivateKey();
+        int fixed;
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            fixed = probe.getLocalPort();
+        }
+        LinkedBlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+        Tunnel b = engine.open(new TunnelConfig("wgb", kb, 0, List.of(new PeerConfig(engine.publicKey(ka), null, null,
+                List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
+        Tunnel a = engine.open(new TunnelConfig("wga", ka, fixed, List.of(new PeerConfig(engine.publicKey(kb), null,
+                new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
+        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        a.send(p, 0, p.length);
+        assertNotNull(toB.poll(5, TimeUnit.SECONDS));
+        java.time.Instant hs = a.status().peers().get(0).latestHandshake();
+
+        a.rebind(); // the uplink changed; the configured port stays ours
+        assertEquals(fixed, a.status().listenPort());
+        assertTrue(a.status().running());
+        for (int i = 0; i < 3; i++) {
+            a.send(p, 0, p.length);
+            assertNotNull(toB.poll(5, TimeUnit.SECONDS), "traffic continues after rebind " + i);
+            a.rebind();
+        }
+        assertEquals(hs, a.status().peers().get(0).latestHandshake(), "same session, no new handshake");
+        assertNull(a.status().lastError());
+    }
 }
