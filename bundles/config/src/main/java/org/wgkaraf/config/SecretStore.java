@@ -45,6 +45,16 @@ public final class SecretStore {
         save(p);
     }
 
+    /** Stores a key given in base64, in canonical form; the parsed copy is zeroed. */
+    public void putKey(Instance instance, String base64) throws IOException {
+        org.wgkaraf.api.engine.SecretKey k = org.wgkaraf.api.engine.SecretKey.fromBase64(base64);
+        try {
+            put(instance, k.toBase64());
+        } finally {
+            k.destroy();
+        }
+    }
+
     public synchronized void remove(Instance instance) throws IOException {
         Properties p = load();
         if (p.remove(instance.key()) != null) {

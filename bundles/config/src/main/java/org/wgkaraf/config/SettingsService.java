@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -79,9 +78,7 @@ public final class SettingsService implements WireGuardSettings {
         }
         try {
             if (instance.secret() && !v.isEmpty()) {
-                SecretKey k = SecretKey.fromBase64(v);
-                secrets.put(instance, k.toBase64()); // canonical form
-                k.destroy();
+                secrets.putKey(instance, v);
                 props.put(instance.key(), SecretStore.HIDDEN);
             } else {
                 if (instance.secret()) {
@@ -142,15 +139,7 @@ public final class SettingsService implements WireGuardSettings {
 
     private Dictionary<String, Object> properties() {
         try {
-            Dictionary<String, Object> p = configuration().getProperties();
-            Dictionary<String, Object> copy = new Hashtable<>();
-            if (p != null) {
-                for (java.util.Enumeration<String> keys = p.keys(); keys.hasMoreElements(); ) {
-                    String k = keys.nextElement();
-                    copy.put(k, p.get(k));
-                }
-            }
-            return copy;
+            return Dictionaries.copy(configuration().getProperties());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PID + ": " + e.getMessage(), e);
         }

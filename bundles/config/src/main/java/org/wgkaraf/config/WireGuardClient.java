@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
-import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +26,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wgkaraf.api.engine.PeerStatus;
-import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelStatus;
 import org.wgkaraf.api.engine.WireGuardEngine;
@@ -311,9 +308,7 @@ public final class WireGuardClient implements WireGuardControl, NetworkListener 
                 }
             } else if (Validation.checkValue(i, v) == null) {
                 try {
-                    SecretKey k = SecretKey.fromBase64(v);
-                    secrets.put(i, k.toBase64());
-                    k.destroy();
+                    secrets.putKey(i, v);
                     scrub.put(i.key(), SecretStore.HIDDEN);
                 } catch (IOException e) {
                     LOG.warn("cannot store {} in the secret store: {}", i.key(), e.toString());
@@ -326,15 +321,10 @@ public final class WireGuardClient implements WireGuardControl, NetworkListener 
     private void hideInConfigAdmin(Map<String, String> scrub) {
         try {
             Configuration c = configAdmin.getConfiguration(WireGuardSettings.PID, "?");
-            Dictionary<String, Object> props = c.getProperties();
-            if (props == null) {
+            if (c.getProperties() == null) {
                 return;
             }
-            Dictionary<String, Object> copy = new Hashtable<>();
-            for (Enumeration<String> e = props.keys(); e.hasMoreElements(); ) {
-                String k = e.nextElement();
-                copy.put(k, props.get(k));
-            }
+            Dictionary<String, Object> copy = Dictionaries.copy(c.getProperties());
             scrub.forEach(copy::put);
             c.update(copy);
         } catch (IOException | RuntimeException e) {

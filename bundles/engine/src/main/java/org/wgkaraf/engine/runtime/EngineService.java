@@ -88,17 +88,18 @@ public final class EngineService implements WireGuardEngine {
     public SecretKey generatePrivateKey() {
         byte[] k = new byte[32];
         X25519.generatePrivateKey(random, k);
-        try {
-            return SecretKey.of(k);
-        } finally {
-            java.util.Arrays.fill(k, (byte) 0);
-        }
+        return wrapAndZero(k);
     }
 
     @Override
     public SecretKey generatePresharedKey() {
         byte[] k = new byte[32];
         random.nextBytes(k);
+        return wrapAndZero(k);
+    }
+
+    /** SecretKey copies the bytes; the caller's array is zeroed. */
+    private static SecretKey wrapAndZero(byte[] k) {
         try {
             return SecretKey.of(k);
         } finally {

@@ -58,6 +58,8 @@ final class TunnelRuntime implements Tunnel {
     private final String name;
     private final Output output = new Output();
     private final Map<PublicKey, Long> resolveBackoff = new HashMap<>();
+    /** Why a peer's endpoint is unknown (its name does not resolve); shown until it resolves. */
+    private final Map<PublicKey, String> peerErrors = new HashMap<>();
     private final ScheduledExecutorService resolver;
     private final Thread receiver;
     private final Thread timer;
@@ -262,7 +264,7 @@ final class TunnelRuntime implements Tunnel {
                 long backoff = Math.min(MAX_RESOLVE_BACKOFF, resolveBackoff.getOrDefault(key, TimeUnit.SECONDS.toNanos(1)));
                 resolveBackoff.put(key, backoff * 2);
                 LOG.warn("tunnel {}: {}; retrying in {} s", name, error, backoff / 1_000_000_000L);
-                recordPeerError(peer, error);
+                peerErrors.put(peer.publicKey(), error);
                 resolver.schedule(() -> resolve(key, endpoint), backoff, TimeUnit.NANOSECONDS);
             }
             wakeTimerIfEarlier();
@@ -270,12 +272,6 @@ final class TunnelRuntime implements Tunnel {
             lock.unlock();
         }
     }
-
-    private void recordPeerError(Peer peer, String error) {
-        peerErrors.put(peer.publicKey(), error);
-    }
-
-    private final Map<PublicKey, String> peerErrors = new HashMap<>();
 
     // ------------------------------------------------------------------ Tunnel
 
