@@ -3,6 +3,7 @@ package org.wgkaraf.itests;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.doNotModifyLogConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
@@ -40,6 +41,9 @@ public final class KarafTestSupport {
                         .unpackDirectory(new File("target/exam"))
                         .useDeployFolder(false),
                 keepRuntimeFolder(),
+                // The distribution's own logging, as a user has it: Pax Exam's rewrite of the
+                // pax-logging configuration can leave log:set/log:display with "Unrecognized configuration".
+                doNotModifyLogConfiguration(),
                 configureConsole().ignoreLocalConsole(),
                 // Pax Exam installs its own bundles in the container (KARAF-NOTES 9).
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),

@@ -294,7 +294,8 @@ public class QuickStartIT {
         assertEquals(TestNetwork.withInput(wgKey + "\n", "wg", "pubkey").strip(), shell("wireguard pubkey " + wgKey).strip());
         assertEquals(32, java.util.Base64.getDecoder().decode(shell("wireguard genpsk").strip()).length);
 
-        shell("log:set DEBUG wireguard");
+        String set = shell("log:set DEBUG wireguard");
+        assertFalse(set, set.contains("EXCEPTION"));
         try {
             awaitShell("log:display", s -> s.contains("Peer is up"), 15);
         } finally {
