@@ -1,0 +1,22 @@
+package org.wgkaraf.api.netif;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** A port listened on through {@link TcpService#listen}. */
+public interface TcpListener extends AutoCloseable {
+
+    int port();
+
+    /**
+     * The next established connection, waiting up to {@code timeout}.
+     *
+     * @return the connection, or {@code null} when none arrived in time
+     * @throws IOException when the listener is closed (also wakes a waiting caller)
+     */
+    TcpConnection accept(Duration timeout) throws IOException, InterruptedException;
+
+    /** Stops listening; connections not yet accepted are reset, accepted ones are left alone. */
+    @Override
+    void close();
+}
