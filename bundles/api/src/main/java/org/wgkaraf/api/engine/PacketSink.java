@@ -1,7 +1,10 @@
 package org.wgkaraf.api.engine;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /** Receives the decrypted inner IP packets of a tunnel. */
 @FunctionalInterface
+@ConsumerType
 public interface PacketSink {
     /**
      * Called on the tunnel's receive thread. The bytes are valid only during the call: copy what

@@ -1,6 +1,9 @@
 package org.wgkaraf.api.engine;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A running WireGuard tunnel, as returned by {@link WireGuardEngine#open}. */
+@ProviderType
 public interface Tunnel extends AutoCloseable {
 
     String name();

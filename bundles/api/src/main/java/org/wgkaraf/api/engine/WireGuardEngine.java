@@ -2,8 +2,10 @@ package org.wgkaraf.api.engine;
 
 import java.io.IOException;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** The WireGuard engine service: opens tunnels and derives keys. */
+@ProviderType
 public interface WireGuardEngine {
 
     /**

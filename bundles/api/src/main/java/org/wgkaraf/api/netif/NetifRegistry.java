@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import org.wgkaraf.api.engine.PacketSink;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Every interface of the module, the DNS servers, the default interface, routes and events. */
+@ProviderType
 public interface NetifRegistry {
 
     /** Every interface but loopback, newest (highest number) first, as {@code network status} lists them. */

@@ -3,11 +3,13 @@ package org.wgkaraf.api.netif;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Ping as the original's {@code network ping}: through the userspace IPv4 layer for addresses
  * behind a tunnel, through the host OS for the others. The service measures; the shell formats.
  */
+@ProviderType
 public interface PingService {
 
     /**

@@ -3,12 +3,14 @@ package org.wgkaraf.api.netif;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One TCP connection through the tunnel, used with blocking streams. Backpressure is the
  * stream's: a reader that does not read closes the window to the peer, and {@code write} blocks
  * while the send buffer is full. Data is sent as soon as it is written (Nagle is off).
  */
+@ProviderType
 public interface TcpConnection extends AutoCloseable {
 
     /** The module's side: its tunnel address and port. */

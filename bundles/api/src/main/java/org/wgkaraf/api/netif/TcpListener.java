@@ -2,8 +2,10 @@ package org.wgkaraf.api.netif;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A port listened on through {@link TcpService#listen}. */
+@ProviderType
 public interface TcpListener extends AutoCloseable {
 
     int port();

@@ -3,6 +3,7 @@ package org.wgkaraf.api.netif;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * TCP through the tunnel: listen on, and connect from, the module's tunnel address. The same on
@@ -12,6 +13,7 @@ import java.time.Duration;
  * Only tunnel interfaces are ever used: a listener is never reachable on a host (public)
  * interface, and a connection is never sent in clear on the uplink.
  */
+@ProviderType
 public interface TcpService {
 
     /**

@@ -3,8 +3,10 @@ package org.wgkaraf.api.netif;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A UDP socket of the userspace IPv4 layer, bound to a port on the virtual interfaces. */
+@ProviderType
 public interface UdpSocket extends AutoCloseable {
     int localPort();
 

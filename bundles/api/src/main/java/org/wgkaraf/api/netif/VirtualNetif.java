@@ -1,11 +1,13 @@
 package org.wgkaraf.api.netif;
 
 import org.wgkaraf.api.engine.PacketSink;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A virtual interface registered with the {@link NetifRegistry}, e.g. a tunnel {@code wg<n>}.
  * Its owner feeds it the packets that arrive from the tunnel and tells it when the link is up.
  */
+@ProviderType
 public interface VirtualNetif extends AutoCloseable {
     NetifInfo info();
 

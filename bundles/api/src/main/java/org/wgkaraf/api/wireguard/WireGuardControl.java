@@ -1,6 +1,9 @@
 package org.wgkaraf.api.wireguard;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** The original's WireguardClient: start, stop, restart, status of the configured tunnel. */
+@ProviderType
 public interface WireGuardControl {
     WireGuardStatus status();
 

@@ -1,12 +1,14 @@
 package org.wgkaraf.api.wireguard;
 
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The {@code network.wireguard} configuration (ConfigAdmin PID {@value #PID}). Every value is
  * validated where it enters: a refused value changes nothing, and the running tunnel keeps its
  * configuration.
  */
+@ProviderType
 public interface WireGuardSettings {
     String PID = "network.wireguard";
 
