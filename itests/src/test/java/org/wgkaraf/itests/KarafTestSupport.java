@@ -1,6 +1,5 @@
 package org.wgkaraf.itests;
 
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.doNotModifyLogConfiguration;
@@ -17,6 +16,7 @@ import org.ops4j.pax.exam.Option;
 
 /** Boots the wgkaraf distribution as built by this reactor. */
 public final class KarafTestSupport {
+    private static final String MAVEN_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
     private KarafTestSupport() {
     }
 
@@ -31,9 +31,9 @@ public final class KarafTestSupport {
     public static Option[] distribution(Option... extra) {
         String dist = System.getProperty("karaf.dist.file");
         String version = System.getProperty("karaf.version");
-        String localRepo = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
-        if (dist == null || version == null) {
-            throw new IllegalStateException("run through Maven (failsafe sets karaf.dist.file and karaf.version)");
+        String examRepository = System.getProperty("exam.repository");
+        if (dist == null || version == null || examRepository == null) {
+            throw new IllegalStateException("run through Maven (failsafe sets karaf.dist.file, karaf.version and exam.repository)");
         }
         List<Option> options = new ArrayList<>(List.of(
                 karafDistributionConfiguration()
@@ -45,15 +45,21 @@ public final class KarafTestSupport {
                 // pax-logging configuration can leave log:set/log:display with "Unrecognized configuration".
                 doNotModifyLogConfiguration(),
                 configureConsole().ignoreLocalConsole(),
-                // Pax Exam installs its own bundles in the container (KARAF-NOTES 9).
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
-                        "https://repo1.maven.org/maven2@id=central"),
+                // Offline. Pax Exam installs its own feature into the container; the pom makes Maven
+                // resolve exactly what that needs into its local repository, which the container
+                // reads as a file repository beside the distribution's own system/ folder. Its
+                // scratch local repository is inside the unpacked container.
+                editConfigurationFilePut(MAVEN_CFG, "org.ops4j.pax.url.mvn.offline", "true"),
+                editConfigurationFilePut(MAVEN_CFG, "org.ops4j.pax.url.mvn.repositories", ""),
+                editConfigurationFilePut(MAVEN_CFG, "org.ops4j.pax.url.mvn.defaultRepositories",
+                        "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
+                                + new File(examRepository).toURI() + "@id=maven.local@snapshots"),
+                editConfigurationFilePut(MAVEN_CFG, "org.ops4j.pax.url.mvn.localRepository", "${karaf.data}/maven-local"),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
-                systemProperty("org.ops4j.pax.url.mvn.localRepository").value(localRepo == null ? "" : localRepo)));
-        // What bin/karaf adds on JDK 9+ (Pax Exam starts java directly, KARAF-NOTES 8).
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()))));
+        // Pax Exam starts java directly, not bin/karaf: these are the options bin/karaf adds on
+        // JDK 9+ (the --patch-module jars carry the Karaf version in their names).
         for (String v : new String[] {
                 "--add-reads=java.xml=java.logging",
                 "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",

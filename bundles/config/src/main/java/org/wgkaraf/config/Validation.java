@@ -2,9 +2,7 @@ package org.wgkaraf.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,12 +15,10 @@ import org.wgkaraf.api.wireguard.Instance;
 
 /**
  * Every check on {@code network.wireguard} values, with a message a person can act on. Secret
- * values are never quoted back.
+ * values are never quoted back. Values arrive as strings (a command, a .cfg file) or typed (the
+ * Metatype form gives Integer ports); both are checked the same way, by their text.
  */
 public final class Validation {
-    /** The extra instance that picks the interface backend; not one of the original's nine. */
-    public static final String BACKEND = "interface_backend";
-
     private static final String REQUIRED = "is required";
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -60,16 +56,6 @@ public final class Validation {
         }
     }
 
-    /** Checks the extra backend instance; returns the problem, or null when fine. */
-    public static String checkBackend(String value) {
-        try {
-            backend(value);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-    }
-
     /**
      * Checks a whole configuration: raw values by instance key (absent = unset), with secrets
      * already resolved to their values.
@@ -93,12 +79,6 @@ public final class Validation {
             } catch (IllegalArgumentException e) {
                 problems.put(i.key(), e.getMessage());
             }
-        }
-        NetifRegistry.Backend backend = NetifRegistry.Backend.USERSPACE;
-        try {
-            backend = backend(raw.get(BACKEND));
-        } catch (IllegalArgumentException e) {
-            problems.put(BACKEND, e.getMessage());
         }
         if (values.get(Instance.LOCAL_PRIVATE_KEY) instanceof SecretKey own
                 && values.get(Instance.PEER_PUBLIC_KEY) instanceof PublicKey peer
@@ -126,7 +106,7 @@ public final class Validation {
                 (Integer) values.get(Instance.PEER_PORT),
                 values.get(Instance.PRESHARED_KEY) instanceof SecretKey psk ? psk : null,
                 (Integer) values.get(Instance.PERSISTENT_KEEPALIVE),
-                backend));
+                (NetifRegistry.Backend) values.get(Instance.INTERFACE_BACKEND)));
     }
 
     /** Parses one value; the empty pre-shared key parses to the string "" (none). */
@@ -142,6 +122,9 @@ public final class Validation {
             case PEER_PORT -> number(v, 1, 65535, "a UDP port from 1 to 65535");
             case PERSISTENT_KEEPALIVE -> number(v, 0, 65535, "seconds from 0 (off) to 65535");
             case PEER_ENDPOINT -> endpoint(v);
+            case INTERFACE_BACKEND -> backend(v);
+            case SSH_PORT -> number(v, 0, 65535, "a TCP port from 1 to 65535, or 0 to turn the SSH console off");
+            case SOCKS_PORT -> number(v, 0, 65535, "a TCP port from 1 to 65535, or 0 to turn the SOCKS5 proxy off");
         };
     }
 
@@ -225,23 +208,10 @@ public final class Validation {
     }
 
     private static NetifRegistry.Backend backend(String v) {
-        if (v == null || v.isBlank()) {
-            return NetifRegistry.Backend.USERSPACE;
-        }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
             case "userspace" -> NetifRegistry.Backend.USERSPACE;
             case "tun" -> NetifRegistry.Backend.TUN;
             default -> throw new IllegalArgumentException("'" + v.strip() + "' is not a backend: expected userspace or tun");
         };
-    }
-
-    /** The keys of the nine instances and the backend, for listing what is unknown. */
-    static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>();
-        for (Instance i : Instance.values()) {
-            keys.add(i.key());
-        }
-        keys.add(BACKEND);
-        return keys;
     }
 }

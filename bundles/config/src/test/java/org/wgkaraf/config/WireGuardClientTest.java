@@ -2,6 +2,7 @@ package org.wgkaraf.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,8 +71,19 @@ class WireGuardClientTest {
         return m;
     }
 
+    private final FakeConfigAdmin configAdmin = new FakeConfigAdmin();
+
+    /** A client as SCR makes it: the configuration as ConfigAdmin holds it, every later update handed over. */
     private WireGuardClient newClient(Map<String, Object> config) {
-        return new WireGuardClient(engine, registry, null, new SecretStore(dir.resolve("secrets")), dir.resolve("stopped"), config);
+        configAdmin.put(config);
+        WireGuardClient c = new WireGuardClient(engine, registry, new ConfigStore(configAdmin.admin),
+                new SecretStore(dir.resolve("secrets")), dir.resolve("stopped"), null, configAdmin.asMap());
+        configAdmin.onUpdate = c::modified;
+        return c;
+    }
+
+    private void networkReady(Uplink uplink) {
+        client.lifecycle().networkReady(uplink);
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -94,7 +106,7 @@ class WireGuardClientTest {
         client = newClient(config(25));
         assertFalse(client.status().started(), "not before the network is ready");
         assertEquals("waiting for the network", client.status().lastError());
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
         WireGuardStatus s = client.status();
         assertTrue(s.started());
@@ -105,12 +117,12 @@ class WireGuardClientTest {
     @Test
     void anInvalidUpdateIsRefusedAndTheTunnelKeepsRunning() throws Exception {
         client = newClient(config(25));
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
         Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
         Map<String, Object> bad = config(25);
         bad.put("peer_port", "70000");
-        client.modified(bad);
+        configAdmin.put(bad);
         WireGuardStatus s = client.status();
         assertNotNull(s.refused());
         assertTrue(s.refused().contains("peer_port: 70000 is out of range"), s.refused());
@@ -119,16 +131,16 @@ class WireGuardClientTest {
         assertEquals(handshake, s.tunnel().peers().get(0).latestHandshake(), "same session");
         assertEquals(1, registry.registered.size(), "no new interface");
 
-        client.modified(config(25));
+        configAdmin.put(config(25));
         assertNull(client.status().refused(), "a valid configuration clears the refusal");
     }
 
     @Test
     void aNewKeepaliveIsAppliedToTheRunningTunnel() throws Exception {
         client = newClient(config(25));
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
-        client.modified(config(10));
+        configAdmin.put(config(10));
         WireGuardStatus s = client.status();
         assertEquals(10, s.tunnel().peers().get(0).persistentKeepaliveSeconds());
         assertEquals(1, registry.registered.size(), "same interface, same tunnel");
@@ -137,36 +149,41 @@ class WireGuardClientTest {
     @Test
     void followsTheNetworkAwayAndBackAndRebindsOnAnUplinkChange() throws Exception {
         client = newClient(config(25));
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
         Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
-        client.uplinkChanged(uplink("eth0", "192.168.1.12"), uplink("wwan0", "10.64.0.7"));
+        int portBefore = client.status().tunnel().listenPort();
+        client.lifecycle().uplinkChanged(uplink("eth0", "192.168.1.12"), uplink("wwan0", "10.64.0.7"));
         WireGuardStatus s = client.status();
         assertTrue(s.started());
+        assertNotEquals(portBefore, s.tunnel().listenPort(), "a new socket (local_port 0: bound before the old one closes)");
         assertEquals(handshake, s.tunnel().peers().get(0).latestHandshake(), "roaming keeps the session");
         assertEquals(1, registry.registered.size());
+        await("the server follows the module to its new port",
+                () -> server.status().peers().get(0).endpoint() != null
+                        && server.status().peers().get(0).endpoint().getPort() == client.status().tunnel().listenPort());
 
-        client.networkGone();
+        client.lifecycle().networkGone();
         await("stopped", () -> !client.status().started());
         assertTrue(registry.open().isEmpty(), "the interface is gone with the tunnel");
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up again", () -> client.status().peerUp());
     }
 
     @Test
     void wireguardStopHoldsAcrossNetworkEventsAndRestartsUntilStart() throws Exception {
         client = newClient(config(25));
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("started", () -> client.status().started());
         client.stop();
         assertFalse(client.status().started());
         assertTrue(client.status().stoppedByUser());
-        client.networkReady(uplink("eth0", "192.168.1.13"));
+        networkReady(uplink("eth0", "192.168.1.13"));
         assertFalse(client.status().started(), "a network event does not undo 'wireguard stop'");
         client.deactivate();
 
         client = newClient(config(25)); // the container restarted
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         assertFalse(client.status().started(), "still stopped after a restart");
         client.start();
         await("started", () -> client.status().started());
@@ -179,7 +196,7 @@ class WireGuardClientTest {
             Map<String, Object> c = config(25);
             c.put("local_port", Integer.toString(busy.getLocalPort()));
             client = newClient(c);
-            client.networkReady(uplink("eth0", "192.168.1.12"));
+            networkReady(uplink("eth0", "192.168.1.12"));
             await("failure reported", () -> client.status().lastError() != null && client.status().lastError().startsWith("cannot start"));
             assertTrue(client.status().lastError().contains("cannot listen on UDP port " + busy.getLocalPort()));
             assertFalse(client.status().started());
@@ -192,7 +209,7 @@ class WireGuardClientTest {
     @Test
     void packetsFlowBetweenTheInterfaceAndTheTunnel() throws Exception {
         client = newClient(config(25));
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
         FakeRegistry.FakeNetif netif = registry.open().get(0);
         byte[] p = new byte[28];
@@ -215,19 +232,57 @@ class WireGuardClientTest {
         partial.remove("peer_public_key");
         partial.remove("local_private_key");
         client = newClient(partial);
-        client.networkReady(uplink("eth0", "192.168.1.12"));
+        networkReady(uplink("eth0", "192.168.1.12"));
         WireGuardStatus s = client.status();
         assertNull(s.refused(), "nothing wrong was given");
         assertEquals("not configured yet: local_private_key, peer_public_key missing", s.lastError());
         assertFalse(s.started());
 
-        client.modified(config(25));
+        configAdmin.put(config(25));
         await("started once complete", () -> client.status().peerUp());
         Map<String, Object> unset = config(25);
         unset.remove("peer_public_key");
-        client.modified(unset);
+        configAdmin.put(unset);
         assertTrue(client.status().refused().contains("peer_public_key: is required"),
                 "taking a value away from a running tunnel is refused; the tunnel keeps it");
         assertTrue(client.status().peerUp());
+    }
+
+    @Test
+    void aClearKeyArrivingThroughConfigAdminMovesToTheSecretStore() throws Exception {
+        client = newClient(config(25)); // config(): the private key in clear, as config:property-set leaves it
+        await("ConfigAdmin holds (hidden)", () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
+        assertEquals(moduleKey.toBase64(), new SecretStore(dir.resolve("secrets")).get(
+                org.wgkaraf.api.wireguard.Instance.LOCAL_PRIVATE_KEY).orElseThrow());
+        networkReady(uplink("eth0", "192.168.1.12"));
+        await("the tunnel runs on the stored key", () -> client.status().peerUp());
+    }
+
+    @Test
+    void aRefusedValueIsShownWithTheValueTheTunnelKeeps() throws Exception {
+        client = newClient(config(25));
+        networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        Map<String, Object> bad = new HashMap<>(configAdmin.asMap());
+        bad.put("peer_port", "70000");
+        configAdmin.put(bad);
+        await("refused", () -> client.status().refused() != null);
+        org.wgkaraf.api.wireguard.Setting port = client.get(org.wgkaraf.api.wireguard.Instance.PEER_PORT);
+        assertEquals("70000", port.display());
+        assertEquals("70000 is out of range: expected a UDP port from 1 to 65535", port.refused());
+        assertEquals(Integer.toString(server.status().listenPort()), port.inUse());
+        assertNull(client.get(org.wgkaraf.api.wireguard.Instance.LOCAL_IP_ADDRESS).refused());
+    }
+
+    @Test
+    void anEmptiedConfigurationStopsTheTunnel() throws Exception {
+        client = newClient(config(25));
+        networkReady(uplink("eth0", "192.168.1.12"));
+        await("peer up", () -> client.status().peerUp());
+        configAdmin.put(Map.of());
+        await("stopped", () -> !client.status().started());
+        assertEquals("not configured: set network.wireguard", client.status().lastError());
+        assertNull(client.status().refused());
+        assertTrue(registry.open().isEmpty());
     }
 }

@@ -25,7 +25,8 @@ public interface NetifRegistry {
 
     /**
      * Registers a virtual interface, numbered after every interface seen so far and named
-     * {@code namePrefix + number}. It starts ifup=1, linkup=0.
+     * {@code namePrefix + number}. A prefix registered again gets back its previous number when
+     * no open interface holds it, so a tunnel rebuilt keeps its name. It starts ifup=1, linkup=0.
      *
      * @param backend  who carries its packets: the userspace IPv4 layer, or a Linux TUN device
      * @param toTunnel receives the packets the module sends through this interface

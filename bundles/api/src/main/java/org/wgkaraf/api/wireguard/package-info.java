@@ -3,5 +3,5 @@
  * start/stop/restart/status control over the one tunnel they describe.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.wgkaraf.api.wireguard;

@@ -74,6 +74,12 @@ public final class NetifRegistryService implements NetifRegistry, AutoCloseable 
     private final Object lock = new Object();
     private final Map<HostKey, Integer> hostNumbers = new HashMap<>();
     private int nextNumber = 1;
+    /**
+     * The number each virtual name prefix had last. A tunnel rebuilt (reconfigured, restarted,
+     * its bundles swapped) registers again and gets its number back when it is free: {@code wg3}
+     * stays {@code wg3} instead of counting up.
+     */
+    private final Map<String, Integer> virtualNumbers = new HashMap<>();
     private volatile HostState host = HostState.EMPTY;
     private volatile RegisteredNetif[] virtuals = NONE;
     private volatile boolean closed;
@@ -188,12 +194,17 @@ public final class NetifRegistryService implements NetifRegistry, AutoCloseable 
                         + ": the netif bundle has not started it");
             }
             // The number is taken only once the backend accepted: a failed registration leaves no gap.
-            int number = nextNumber;
+            Integer previous = virtualNumbers.get(namePrefix);
+            boolean reuse = previous != null && Arrays.stream(virtuals).noneMatch(v -> v.info().number() == previous);
+            int number = reuse ? previous : nextNumber;
             NetifInfo info = new NetifInfo(number, namePrefix + number, NetifInfo.Kind.VIRTUAL, true, false,
                     address, netmask, Ipv4.ANY);
             VirtualBackend.Attachment attachment = Objects.requireNonNull(carrier.attach(info, toTunnel),
                     "the " + backend + " backend returned no attachment");
-            nextNumber++;
+            if (!reuse) {
+                nextNumber++;
+            }
+            virtualNumbers.put(namePrefix, number);
             RegisteredNetif netif = new RegisteredNetif(info, attachment, this::unregister);
             RegisteredNetif[] now = virtuals;
             RegisteredNetif[] next = Arrays.copyOf(now, now.length + 1);

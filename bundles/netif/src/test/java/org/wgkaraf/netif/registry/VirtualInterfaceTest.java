@@ -123,10 +123,23 @@ class VirtualInterfaceTest {
     }
 
     @Test
-    void aClosedInterfacesNumberIsNotGivenAgain() throws IOException {
+    void aTunnelRebuiltGetsItsNumberBackSoItKeepsItsName() throws IOException {
         wg("172.16.10.20", "255.255.255.0").close();
+        host.up("wlan", 7, "192.168.7.2");
+        registry.refresh();
 
-        assertEquals("wg4", wg("172.16.10.20", "255.255.255.0").info().name());
+        assertEquals("wg3", wg("172.16.11.20", "255.255.255.0").info().name(), "the prefix's number, free again");
+        assertEquals(List.of("4:wlan", "3:wg3", "2:ap", "1:st"), names(), "a host interface never takes it");
+    }
+
+    @Test
+    void aNumberStillHeldIsNotGivenTwice() throws IOException {
+        VirtualNetif first = wg("172.16.10.20", "255.255.255.0");
+        VirtualNetif second = wg("172.16.11.20", "255.255.255.0");
+        first.close();
+
+        assertEquals("wg4", second.info().name());
+        assertEquals("wg5", wg("172.16.12.20", "255.255.255.0").info().name(), "wg4, the prefix's last, is in use");
     }
 
     @Test

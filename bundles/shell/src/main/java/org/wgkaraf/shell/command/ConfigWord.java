@@ -23,13 +23,6 @@ enum ConfigWord implements Word {
         return Word.parse(values(), typed, "config");
     }
 
-    static void checkParameter(String parameter) throws CommandException {
-        if (!WireGuardSettings.PID.equals(parameter)) {
-            throw Failure.of("only " + WireGuardSettings.PID + " is handled here;"
-                    + " use Karaf's config:* commands for other configurations");
-        }
-    }
-
     /** A refused value changes nothing; the service's message does not quote it. */
     @Override
     public void run(WordCommand services, Arguments arguments, InputStream in, PrintStream out)
@@ -37,7 +30,7 @@ enum ConfigWord implements Word {
         WireGuardSettings settings = WordCommand.require(services.settings, WireGuardSettings.class);
         switch (this) {
             case SET -> set(settings, instance(arguments), arguments.value());
-            case GET -> out.println(SettingFormat.value(settings.get(instance(arguments))));
+            case GET -> out.println(SettingFormat.withVerdict(settings.get(instance(arguments))));
             case LIST -> SettingFormat.list(settings.list()).forEach(out::println);
             case UNSET -> settings.unset(instance(arguments));
         }

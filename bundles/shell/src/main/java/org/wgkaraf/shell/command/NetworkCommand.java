@@ -10,7 +10,7 @@ import org.wgkaraf.api.netif.PingService;
 import org.wgkaraf.shell.completer.HostCompleter;
 
 /** {@code network [status|ping <host>]}; no word is status. */
-@Command(scope = "shell", name = "network",
+@Command(scope = "ovms", name = "network",
         description = "Network interfaces, DNS and default interface (status, the default), or ping <host>.")
 @Service
 public class NetworkCommand extends WordCommand {

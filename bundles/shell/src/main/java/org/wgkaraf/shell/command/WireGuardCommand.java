@@ -8,7 +8,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /** {@code wireguard [status|start|stop|restart|genkey|pubkey|genpsk]}; no word is status. */
-@Command(scope = "shell", name = "wireguard",
+@Command(scope = "ovms", name = "wireguard",
         description = "The WireGuard client: status (default), start, stop, restart; genkey, pubkey, genpsk like wg.")
 @Service
 public class WireGuardCommand extends WordCommand {

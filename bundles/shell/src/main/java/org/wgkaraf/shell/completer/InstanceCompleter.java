@@ -9,7 +9,7 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.wgkaraf.api.wireguard.Instance;
 
-/** The nine instances of {@code network.wireguard}. */
+/** Every instance of {@code network.wireguard}: the original's nine and ours. */
 @Service
 public class InstanceCompleter implements Completer {
     private final StringsCompleter delegate =

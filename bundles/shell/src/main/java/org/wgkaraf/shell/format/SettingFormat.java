@@ -21,9 +21,23 @@ public final class SettingFormat {
         List<String> lines = new ArrayList<>();
         lines.add(WireGuardSettings.PID);
         for (Setting setting : settings) {
-            lines.add("  " + setting.instance().key() + ": " + value(setting));
+            lines.add("  " + setting.instance().key() + ": " + withVerdict(setting));
         }
         return lines;
+    }
+
+    /**
+     * The value, and when it was refused, why and what the tunnel runs with instead:
+     * {@code 70000 (refused: 70000 is out of range: ...; the tunnel runs with 51820)}.
+     */
+    public static String withVerdict(Setting setting) {
+        String v = value(setting);
+        if (setting.refused() == null) {
+            return v;
+        }
+        String keeps = setting.inUse() == null ? "nothing runs until it is fixed"
+                : "the tunnel runs with " + (setting.inUse().isEmpty() ? NONE : setting.inUse());
+        return v + " (refused: " + setting.refused() + "; " + keeps + ")";
     }
 
     /**

@@ -46,14 +46,29 @@ class ConfigCommandTest {
     void anUnknownInstanceListsTheNineWithoutQuotingWhatWasTyped() {
         assertEquals("Error: no such instance of network.wireguard; the instances are: local_ip_address, "
                 + "local_ip_netmask, local_private_key, local_port, peer_endpoint, peer_public_key, peer_port, "
-                + "preshared_key, persistent_keepalive",
+                + "preshared_key, persistent_keepalive, interface_backend, ssh_port, socks_port",
                 session.fail(config("set", "network.wireguard", MODULE_PRIVATE)).help());
     }
 
     @Test
-    void anotherParameterIsLeftToKarafsConfigCommands() {
-        assertEquals("Error: only network.wireguard is handled here; use Karaf's config:* commands for other "
-                + "configurations", session.fail(config("set", "vehicle", "id", "DEMO")).help());
+    void anythingButNetworkWireguardIsKarafsOwnConfigCommand() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        ConfigCommand alone = config();
+        alone.karaf = line -> lines.add(line.toString());
+        session.run(alone);
+        ConfigCommand other = config("set", "org.apache.karaf.shell", "sshPort", "8 \"1\"");
+        other.karaf = line -> lines.add(line.toString());
+        session.run(other);
+        assertEquals(java.util.List.of("*:config", "*:config \"set\" \"org.apache.karaf.shell\" \"sshPort\" \"8 \\\"1\\\"\""),
+                lines, "config alone enters Karaf's config subshell; other parameters get Karaf's own answer");
+        assertEquals(Map.of(), session.settings.values, "nothing of network.wireguard touched");
+    }
+
+    @Test
+    void aRefusedValueIsShownWithWhyAndWhatTheTunnelRunsWith() throws Exception {
+        session.settings.refuse(Instance.PEER_PORT, "70000", "70000 is out of range: expected a UDP port from 1 to 65535", "51820");
+        assertEquals("70000 (refused: 70000 is out of range: expected a UDP port from 1 to 65535; the tunnel runs with 51820)\n",
+                session.run(config("get", "network.wireguard", "peer_port")));
     }
 
     @Test
@@ -78,6 +93,9 @@ class ConfigCommandTest {
                   peer_port: 51820 (default)
                   preshared_key: (hidden)
                   persistent_keepalive: 0 (default)
+                  interface_backend: userspace (default)
+                  ssh_port: 22 (default)
+                  socks_port: 0 (default)
                 """, session.run(config("list", "network.wireguard")));
     }
 

@@ -45,7 +45,8 @@ class ScopedCommandsTest {
     void listHidesSecrets() throws Exception {
         session.settings.set(Instance.PRESHARED_KEY, PRESHARED);
         List<String> lines = session.run(new ListCommand()).lines().toList();
-        assertEquals(10, lines.size());
+        assertEquals(13, lines.size(), "the parameter, then every setting");
+        assertTrue(lines.contains("  interface_backend: userspace (default)"), lines.toString());
         assertTrue(lines.contains("  preshared_key: (hidden)"), lines.toString());
     }
 

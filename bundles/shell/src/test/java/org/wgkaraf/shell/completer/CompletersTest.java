@@ -31,7 +31,9 @@ class CompletersTest {
         assertEquals(List.of("local_ip_address", "local_ip_netmask"), complete(new InstanceCompleter(), "local_ip"));
         assertEquals(List.of("peer_endpoint", "peer_port", "peer_public_key"),
                 complete(new InstanceCompleter(), "peer"));
-        assertEquals(9, complete(new InstanceCompleter(), "").size());
+        assertEquals(List.of("interface_backend"), complete(new InstanceCompleter(), "inter"));
+        assertEquals(List.of("socks_port", "ssh_port"), complete(new InstanceCompleter(), "s"));
+        assertEquals(12, complete(new InstanceCompleter(), "").size(), "every setting, the original's nine and our three");
     }
 
     @Test

@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.wireguard.Instance;
 import org.wgkaraf.api.wireguard.Setting;
@@ -18,89 +16,84 @@ import org.wgkaraf.api.wireguard.WireGuardSettings;
 /**
  * {@link WireGuardSettings} over ConfigAdmin: each value is checked before it is stored, so a
  * refused {@code config set} changes nothing. Keys go to the {@link SecretStore}; ConfigAdmin
- * gets {@value SecretStore#HIDDEN}.
+ * gets {@value SecretStore#HIDDEN}. A value refused by another route (an edited .cfg file,
+ * Karaf's {@code config:property-set}) is shown with why, and with what the tunnel runs with.
  */
-@Component(service = WireGuardSettings.class)
-public final class SettingsService implements WireGuardSettings {
-    private final ConfigurationAdmin configAdmin;
+final class Settings implements WireGuardSettings {
+    private final ConfigStore store;
     private final SecretStore secrets;
+    private final Function<SecretKey, PublicKey> publicKeyOf;
+    private final Supplier<Lifecycle.Judgement> judgement;
 
-    private final java.util.function.Function<SecretKey, org.wgkaraf.api.engine.PublicKey> publicKeyOf;
-
-    @Activate
-    public SettingsService(@Reference ConfigurationAdmin configAdmin, @Reference org.wgkaraf.api.engine.WireGuardEngine engine) {
-        this(configAdmin, new SecretStore(SecretStore.defaultLocation()), engine::publicKey);
-    }
-
-    public SettingsService(ConfigurationAdmin configAdmin, SecretStore secrets,
-                           java.util.function.Function<SecretKey, org.wgkaraf.api.engine.PublicKey> publicKeyOf) {
-        this.configAdmin = configAdmin;
+    Settings(ConfigStore store, SecretStore secrets, Function<SecretKey, PublicKey> publicKeyOf,
+             Supplier<Lifecycle.Judgement> judgement) {
+        this.store = store;
         this.secrets = secrets;
         this.publicKeyOf = publicKeyOf;
+        this.judgement = judgement;
     }
 
     @Override
     public List<Setting> list() {
-        Dictionary<String, Object> props = properties();
+        Dictionary<String, Object> props = store.read();
+        Lifecycle.Judgement j = judgement.get();
         List<Setting> out = new ArrayList<>();
         for (Instance i : Instance.values()) {
-            out.add(setting(i, props));
+            out.add(setting(i, props, j));
         }
         return out;
     }
 
     @Override
     public Setting get(Instance instance) {
-        return setting(instance, properties());
+        return setting(instance, store.read(), judgement.get());
     }
 
-    private Setting setting(Instance i, Dictionary<String, Object> props) {
+    private Setting setting(Instance i, Dictionary<String, Object> props, Lifecycle.Judgement j) {
         Object raw = props.get(i.key());
         String value = raw == null ? "" : raw.toString().strip();
+        String refused = j.refused().get(i.key());
+        String inUse = refused == null ? null : j.inUse().get(i.key());
         if (i.secret()) {
             boolean set = !value.isEmpty() && (!SecretStore.HIDDEN.equals(value) || secrets.get(i).isPresent());
-            return new Setting(i, set ? SecretStore.HIDDEN : "", set);
+            return new Setting(i, set ? SecretStore.HIDDEN : "", set, refused, inUse);
         }
-        return new Setting(i, value, !value.isEmpty());
+        return new Setting(i, value, !value.isEmpty(), refused, inUse);
     }
 
     @Override
-    public synchronized void set(Instance instance, String value) {
+    public void set(Instance instance, String value) {
         String problem = Validation.checkValue(instance, value);
         if (problem != null) {
             throw new IllegalArgumentException(instance.key() + ": " + problem);
         }
         String v = value == null ? "" : value.strip();
-        Dictionary<String, Object> props = properties();
-        String clash = ownKeyClash(instance, v, props);
+        String clash = ownKeyClash(instance, v, store.read());
         if (clash != null) {
             throw new IllegalArgumentException(clash);
         }
         try {
             if (instance.secret() && !v.isEmpty()) {
                 secrets.putKey(instance, v);
-                props.put(instance.key(), SecretStore.HIDDEN);
+                store.update(props -> props.put(instance.key(), SecretStore.HIDDEN));
             } else {
                 if (instance.secret()) {
                     secrets.remove(instance);
                 }
-                props.put(instance.key(), v);
+                store.update(props -> props.put(instance.key(), v));
             }
-            configuration().update(props);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store " + instance.key() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public synchronized void unset(Instance instance) {
-        Dictionary<String, Object> props = properties();
+    public void unset(Instance instance) {
         try {
             if (instance.secret()) {
                 secrets.remove(instance);
             }
-            props.remove(instance.key());
-            configuration().update(props);
+            store.update(props -> props.remove(instance.key()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unset " + instance.key() + ": " + e.getMessage(), e);
         }
@@ -125,23 +118,10 @@ public final class SettingsService implements WireGuardSettings {
         }
         SecretKey k = SecretKey.fromBase64(privateKey);
         try {
-            return publicKeyOf.apply(k).equals(org.wgkaraf.api.engine.PublicKey.fromBase64(peerKey))
+            return publicKeyOf.apply(k).equals(PublicKey.fromBase64(peerKey))
                     ? "peer_public_key: is the module's own public key; it must be the server's" : null;
         } finally {
             k.destroy();
-        }
-    }
-
-    private Configuration configuration() throws IOException {
-        // "?" leaves the configuration unbound: the client's bundle gets it (KARAF-NOTES 11).
-        return configAdmin.getConfiguration(PID, "?");
-    }
-
-    private Dictionary<String, Object> properties() {
-        try {
-            return Dictionaries.copy(configuration().getProperties());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + PID + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,501 @@
+package org.wgkaraf.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wgkaraf.api.engine.PeerStatus;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.engine.TunnelStatus;
+import org.wgkaraf.api.engine.WireGuardEngine;
+import org.wgkaraf.api.netif.NetifRegistry;
+import org.wgkaraf.api.netif.NetworkListener;
+import org.wgkaraf.api.netif.Uplink;
+import org.wgkaraf.api.netif.VirtualNetif;
+import org.wgkaraf.api.wireguard.Instance;
+import org.wgkaraf.api.wireguard.WireGuardStatus;
+
+/**
+ * The original's WireguardClient lifecycle: when the tunnel runs, and what each event does to it.
+ * <p>
+ * The rule, in one place ({@link #shouldRun}): the tunnel runs while the component is active, a
+ * valid configuration exists, {@code wireguard stop} does not hold, and the network is ready.
+ * After every event the client {@linkplain #settle settles}: it opens the tunnel when it should
+ * run and does not (unless a retry is already scheduled), and closes it when it should not run.
+ * The events that do more than that:
+ * <ul>
+ * <li>an uplink change keeps the session and only rebinds the socket (WireGuard roams by design;
+ * the original rebuilt the tunnel);</li>
+ * <li>a valid configuration change is applied with as little loss as it allows
+ * ({@link WireGuardConfig.Change}); an invalid one is refused and the tunnel keeps the last
+ * valid one;</li>
+ * <li>{@code wireguard restart} closes and opens; a failed open is retried with {@link Backoff},
+ * and nothing half-built is left between tries;</li>
+ * <li>{@code wireguard stop} is recorded on disk and holds across network events and container
+ * restarts until {@code wireguard start}.</li>
+ * </ul>
+ * Threads: every event runs on one thread, {@code wireguard-client}, so network events,
+ * configuration updates, commands and timers never interleave; the fields below the constructor
+ * are confined to it. Other threads read only {@link #snapshot} and {@link #judgement}, which are
+ * immutable and published through volatile fields. Calls that want the effect done before they
+ * return ({@code wireguard start}) wait on the thread, at most 30 s.
+ */
+final class Lifecycle implements NetworkListener {
+    static final org.slf4j.Logger PEER_LOG = LoggerFactory.getLogger("wireguard");
+    private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
+
+    /**
+     * What the settings service shows beside the values: why each one was refused, and what the
+     * tunnel keeps running with instead (the accepted value, by key).
+     */
+    record Judgement(Map<String, String> refused, Map<String, String> inUse) {
+        static final Judgement NONE = new Judgement(Map.of(), Map.of());
+    }
+
+    private final WireGuardEngine engine;
+    private final NetifRegistry registry;
+    private final ConfigIntake intake;
+    private final ConfigStore store;
+    private final Path stoppedFlag;
+    private final ScheduledThreadPoolExecutor executor;
+    private final Backoff backoff = new Backoff();
+    private volatile WireGuardStatus snapshot;
+    private volatile Judgement judgement = Judgement.NONE;
+    private volatile ClientState stateSnapshot = ClientState.UNCONFIGURED;
+
+    // Confined to the executor thread.
+    private boolean active = true;
+    private WireGuardConfig config;
+    private Map<String, String> acceptedValues = Map.of();
+    private String refused;
+    private String notConfigured = "not configured: set network.wireguard";
+    private boolean networkReady;
+    private boolean userStopped;
+    private Running running;
+    private ScheduledFuture<?> retry;
+    private String startError;
+
+    /** A tunnel with its interface and the bridge between them: built together, taken down together. */
+    private record Running(Tunnel tunnel, VirtualNetif netif, PacketBridge bridge) {
+    }
+
+    Lifecycle(WireGuardEngine engine, NetifRegistry registry, ConfigIntake intake, ConfigStore store,
+              Path stoppedFlag, Map<String, Object> properties) {
+        this.engine = engine;
+        this.registry = registry;
+        this.intake = intake;
+        this.store = store;
+        this.stoppedFlag = stoppedFlag;
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "wireguard-client");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        run(() -> {
+            userStopped = Files.exists(stoppedFlag);
+            configure(properties);
+        });
+        executor.scheduleAtFixedRate(this::tickLink, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleAtFixedRate(this::logPeer, 10, 10, TimeUnit.SECONDS);
+    }
+
+    static Path defaultStoppedFlag() {
+        String data = System.getProperty("karaf.data");
+        return data != null ? Path.of(data, "wgkaraf", "stopped-by-user")
+                : Path.of(System.getProperty("user.home"), ".wgkaraf", "stopped-by-user");
+    }
+
+    // ------------------------------------------------------------------ events (any thread)
+
+    void configured(Map<String, Object> properties) {
+        run(() -> configure(properties));
+    }
+
+    @Override
+    public void networkReady(Uplink uplink) {
+        run(() -> {
+            networkReady = true;
+            settle();
+        });
+    }
+
+    @Override
+    public void networkGone() {
+        run(() -> {
+            networkReady = false;
+            settle();
+        });
+    }
+
+    @Override
+    public void uplinkChanged(Uplink previous, Uplink current) {
+        run(() -> {
+            networkReady = true;
+            if (running == null) {
+                settle();
+                return;
+            }
+            try {
+                running.tunnel().rebind(); // keep the session: the peer follows our next authenticated packet
+                LOG.info("uplink changed to {} ({}): tunnel rebound", current.name(), current.address().getHostAddress());
+            } catch (IOException | RuntimeException e) {
+                closeTunnel();
+                scheduleRetry("cannot rebind after the uplink change: " + e.getMessage());
+            }
+        });
+    }
+
+    void start() {
+        call(() -> {
+            setUserStopped(false);
+            settle();
+            return null;
+        });
+    }
+
+    void stop() {
+        call(() -> {
+            setUserStopped(true);
+            settle();
+            return null;
+        });
+    }
+
+    void restart() {
+        call(() -> {
+            setUserStopped(false);
+            closeTunnel();
+            settle();
+            return null;
+        });
+    }
+
+    WireGuardStatus status() {
+        WireGuardStatus s = call(this::buildStatus);
+        return s != null ? s : snapshot;
+    }
+
+    /** The latest status without waiting on the client's thread (for JMX). */
+    WireGuardStatus snapshot() {
+        WireGuardStatus s = snapshot;
+        return s != null ? s : new WireGuardStatus(false, false, null, null, false, null, null);
+    }
+
+    /** The latest state without waiting on the client's thread (for JMX). */
+    ClientState stateSnapshot() {
+        return stateSnapshot;
+    }
+
+    Judgement judgement() {
+        return judgement;
+    }
+
+    /** Closes the tunnel and stops the thread; waits for both. */
+    void close() {
+        call(() -> {
+            active = false;
+            settle();
+            return null;
+        });
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("the wireguard-client thread did not end within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ the rule
+
+    /** The original's rule: configured, not stopped by the user, network ready (and not closed). */
+    private boolean shouldRun() {
+        return active && config != null && !userStopped && networkReady;
+    }
+
+    private ClientState state() {
+        if (!active) {
+            return ClientState.CLOSED;
+        }
+        if (config == null) {
+            return ClientState.UNCONFIGURED;
+        }
+        if (userStopped) {
+            return ClientState.STOPPED_BY_USER;
+        }
+        if (!networkReady) {
+            return ClientState.WAITING_FOR_NETWORK;
+        }
+        return running != null ? ClientState.RUNNING : ClientState.RETRYING;
+    }
+
+    /** Brings the tunnel in line with {@link #shouldRun}. */
+    private void settle() {
+        if (shouldRun()) {
+            if (running == null && retry == null) {
+                open();
+            }
+        } else {
+            cancelRetry();
+            closeTunnel();
+        }
+        stateSnapshot = state();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    private void configure(Map<String, Object> properties) {
+        ConfigIntake.Verdict v = intake.check(properties);
+        if (!v.clearKeys().isEmpty()) {
+            // Runs after this event; the update it makes comes back here with (hidden).
+            executor.execute(() -> hideKeys(v.clearKeys()));
+        }
+        if (v.result() instanceof Validation.Valid valid) {
+            WireGuardConfig next = valid.config();
+            WireGuardConfig.Change change = next.changeFrom(config);
+            config = next;
+            acceptedValues = shown(properties);
+            refused = null;
+            judgement = Judgement.NONE;
+            if (running != null) {
+                apply(change, next);
+            }
+            settle();
+            return;
+        }
+        Validation.Invalid invalid = (Validation.Invalid) v.result();
+        if (v.empty()) {
+            // The configuration was emptied (or never written): nothing to run.
+            config = null;
+            refused = null;
+            notConfigured = "not configured: set network.wireguard";
+            judgement = Judgement.NONE;
+        } else if (config == null && invalid.onlyMissing()) {
+            // Being typed in, one instance at a time: not a refusal.
+            refused = null;
+            notConfigured = "not configured yet: " + String.join(", ", invalid.problems().keySet()) + " missing";
+            judgement = Judgement.NONE;
+            LOG.info("network.wireguard: {}", notConfigured);
+        } else {
+            refused = invalid.summary();
+            judgement = new Judgement(givenValueProblems(invalid, properties), config == null ? Map.of() : acceptedValues);
+            if (config == null) {
+                notConfigured = "not configured: the configuration was refused";
+            }
+            LOG.warn("network.wireguard refused: {}; {}", refused,
+                    running != null ? "the tunnel keeps its previous configuration" : "the tunnel is not started");
+        }
+        settle();
+    }
+
+    /** The problems of values actually given: an unset required value shows as such, not as refused. */
+    private static Map<String, String> givenValueProblems(Validation.Invalid invalid, Map<String, Object> properties) {
+        Map<String, String> out = new LinkedHashMap<>();
+        invalid.problems().forEach((key, problem) -> {
+            Object given = properties == null ? null : properties.get(key);
+            if (given != null && !given.toString().isBlank()) {
+                out.put(key, problem);
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    private void apply(WireGuardConfig.Change change, WireGuardConfig next) {
+        switch (change) {
+            case NONE -> { }
+            case RECONFIGURE -> {
+                try {
+                    running.tunnel().reconfigure(next.toTunnelConfig(running.tunnel().name()));
+                    LOG.info("WireGuard configuration applied to the running tunnel {}", running.tunnel().name());
+                } catch (IOException | RuntimeException e) {
+                    startError = "cannot apply the new configuration: " + e.getMessage();
+                    LOG.warn("tunnel {}: {}", running.tunnel().name(), startError);
+                }
+            }
+            case NEW_TUNNEL -> closeTunnel();
+        }
+    }
+
+    /** The accepted values by key as the settings show them (secrets hidden), defaults filled in. */
+    private static Map<String, String> shown(Map<String, Object> properties) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Instance i : Instance.values()) {
+            Object raw = properties == null ? null : properties.get(i.key());
+            String v = raw == null ? "" : raw.toString().strip();
+            if (i.secret()) {
+                out.put(i.key(), v.isEmpty() ? "" : SecretStore.HIDDEN);
+            } else {
+                out.put(i.key(), v.isEmpty() ? i.defaultValue().orElse("") : v);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private void hideKeys(Map<String, String> clearKeys) {
+        try {
+            store.hideIfUnchanged(clearKeys, SecretStore.HIDDEN);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot hide the keys of network.wireguard in ConfigAdmin: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ the tunnel
+
+    private void open() {
+        WireGuardConfig c = config;
+        PacketBridge bridge = new PacketBridge();
+        VirtualNetif netif = null;
+        Tunnel tunnel = null;
+        try {
+            netif = registry.register("wg", c.localAddress(), c.localNetmask(), c.backend(), bridge::toTunnel);
+            tunnel = engine.open(c.toTunnelConfig(netif.info().name()), bridge::fromTunnel);
+            bridge.connect(tunnel, netif);
+            running = new Running(tunnel, netif, bridge);
+            startError = null;
+            backoff.reset();
+            LOG.info("WireGuard tunnel {} started ({}), peer {}:{}", netif.info().name(),
+                    c.subnet(), c.peerEndpoint(), c.peerPort());
+        } catch (IOException | RuntimeException e) {
+            if (tunnel != null) {
+                tunnel.close();
+            }
+            if (netif != null) {
+                netif.close();
+            }
+            scheduleRetry("cannot start: " + e.getMessage());
+        }
+    }
+
+    private void scheduleRetry(String why) {
+        startError = why;
+        long delay = backoff.nextDelaySeconds();
+        LOG.warn("WireGuard {}; retrying in {} s", why, delay);
+        retry = executor.schedule(() -> {
+            retry = null;
+            settle();
+        }, delay, TimeUnit.SECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    private void closeTunnel() {
+        Running r = running;
+        running = null;
+        if (r != null) {
+            r.bridge().disconnect();
+            r.tunnel().close();
+            r.netif().close();
+        }
+    }
+
+    private void setUserStopped(boolean stopped) {
+        userStopped = stopped;
+        try {
+            if (stopped) {
+                Files.createDirectories(stoppedFlag.getParent());
+                Files.writeString(stoppedFlag, "stopped by 'wireguard stop'\n");
+            } else {
+                Files.deleteIfExists(stoppedFlag);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot record 'wireguard {}' in {}: {}", stopped ? "stop" : "start", stoppedFlag, e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ timers and status
+
+    /** Link up exactly while the peer is up; refreshes the snapshot JMX reads. */
+    private void tickLink() {
+        try {
+            if (running != null) {
+                running.netif().setLinkUp(peerUp(running.tunnel().status()));
+            }
+            snapshot = buildStatus();
+            stateSnapshot = state();
+        } catch (RuntimeException e) {
+            LOG.warn("link check failed", e);
+        }
+    }
+
+    private void logPeer() {
+        if (running != null) {
+            PEER_LOG.debug(peerUp(running.tunnel().status()) ? "Peer is up" : "Peer is down");
+        }
+    }
+
+    private static boolean peerUp(TunnelStatus s) {
+        return s.peers().stream().anyMatch(PeerStatus::up);
+    }
+
+    private WireGuardStatus buildStatus() {
+        TunnelStatus ts = running == null ? null : running.tunnel().status();
+        return new WireGuardStatus(ts != null, ts != null && peerUp(ts),
+                running == null ? null : running.netif().info().name(), ts, userStopped, lastError(ts), refused);
+    }
+
+    /** Why the tunnel is not up, or the engine's latest complaint while it runs. */
+    private String lastError(TunnelStatus ts) {
+        return switch (state()) {
+            case CLOSED -> "closed";
+            case UNCONFIGURED -> notConfigured;
+            case STOPPED_BY_USER -> null;
+            case WAITING_FOR_NETWORK -> "waiting for the network";
+            case RETRYING -> startError;
+            case RUNNING -> startError != null ? startError
+                    : ts.lastError() != null ? ts.lastError()
+                    : ts.peers().stream().map(PeerStatus::lastError).filter(Objects::nonNull).findFirst().orElse(null);
+        };
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private void run(Runnable action) {
+        try {
+            executor.execute(() -> {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.error("WireGuard client action failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("WireGuard client is stopping; event ignored");
+        }
+    }
+
+    /** Runs on the client's thread and waits: commands want their effect done before they return. */
+    private <T> T call(Callable<T> action) {
+        try {
+            Future<T> f = executor.submit(action);
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the WireGuard client is busy; try again", e);
+        }
+    }
+}

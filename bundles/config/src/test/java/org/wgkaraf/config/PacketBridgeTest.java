@@ -1,0 +1,50 @@
+package org.wgkaraf.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.api.netif.VirtualNetif;
+
+/**
+ * The interface may read (the TUN device starts its reader when registered) before the tunnel
+ * exists: what comes then is dropped and counted, never sent to a tunnel not yet built.
+ */
+class PacketBridgeTest {
+    private final List<Integer> sent = new ArrayList<>();
+    private final List<Integer> received = new ArrayList<>();
+
+    private final Tunnel tunnel = (Tunnel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Tunnel.class},
+            (p, m, a) -> {
+                if (m.getName().equals("send")) {
+                    sent.add((Integer) a[2]);
+                }
+                return m.getReturnType() == boolean.class ? Boolean.TRUE : null;
+            });
+    private final VirtualNetif netif = (VirtualNetif) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {VirtualNetif.class}, (p, m, a) -> {
+                if (m.getName().equals("receive")) {
+                    received.add((Integer) a[2]);
+                }
+                return null;
+            });
+
+    @Test
+    void packetsBeforeBothEndsAreBuiltOrAfterTheyAreGoneAreDroppedAndCounted() {
+        PacketBridge bridge = new PacketBridge();
+        bridge.toTunnel(new byte[10], 0, 10);
+        bridge.fromTunnel(new byte[11], 0, 11);
+        bridge.connect(tunnel, netif);
+        bridge.toTunnel(new byte[20], 0, 20);
+        bridge.fromTunnel(new byte[21], 0, 21);
+        bridge.disconnect();
+        bridge.toTunnel(new byte[30], 0, 30);
+
+        assertEquals(List.of(20), sent);
+        assertEquals(List.of(21), received);
+        assertEquals(3, bridge.droppedUnconnected());
+    }
+}
