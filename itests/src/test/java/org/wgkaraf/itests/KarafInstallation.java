@@ -1,0 +1,187 @@
+package org.wgkaraf.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Karaf unpacked from its archive and run as a user runs it: {@code bin/karaf server} in the
+ * foreground of a child process (so the test knows exactly when it has exited), {@code bin/client}
+ * for commands, {@code bin/stop}. Either the wgkaraf distribution or a stock Karaf.
+ */
+final class KarafInstallation implements AutoCloseable {
+    final Path home;
+    final int sshPort;
+    final int rmiRegistryPort;
+    private Process process;
+
+    private KarafInstallation(Path home, int sshPort, int rmiRegistryPort) {
+        this.home = home;
+        this.sshPort = sshPort;
+        this.rmiRegistryPort = rmiRegistryPort;
+    }
+
+    /**
+     * Unpacks {@code archive} (a Karaf .tar.gz) under target/{@code name}-pid and gives it free
+     * SSH and JMX ports, so that runs and classes never meet.
+     */
+    static KarafInstallation unpack(String archive, String name) throws IOException {
+        Path dir = Path.of("target", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
+        Files.createDirectories(dir);
+        TestNetwork.must("tar", "xzf", archive, "-C", dir.toString());
+        Path home;
+        try (var s = Files.list(dir)) {
+            home = s.filter(Files::isDirectory).findFirst().orElseThrow(() -> new IOException("nothing unpacked from " + archive));
+        }
+        KarafInstallation k = new KarafInstallation(home, KarafTestSupport.freePort(), KarafTestSupport.freePort());
+        k.replaceProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(k.sshPort));
+        k.replaceProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(k.rmiRegistryPort));
+        k.replaceProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(KarafTestSupport.freePort()));
+        return k;
+    }
+
+    /** Sets {@code key = value} in a properties file of the installation, replacing the line that sets it. */
+    void replaceProperty(String file, String key, String value) throws IOException {
+        Path f = home.resolve(file);
+        String text = Files.readString(f);
+        String line = key + " = " + value;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key)
+                + "\\s*=.*(\\\\\\R.*)*$").matcher(text);
+        text = m.find() ? text.substring(0, m.start()) + line + text.substring(m.end()) : text + "\n" + line + "\n";
+        Files.writeString(f, text);
+    }
+
+    Path file(String relative) {
+        return home.resolve(relative);
+    }
+
+    String log() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** bin/karaf server, then waits until {@code ready} answers (through bin/client). */
+    void start(String readyCommand, Predicate<String> ready, String... extraArgs) throws InterruptedException {
+        try {
+            List<String> argv = new ArrayList<>(List.of(home.resolve("bin/karaf").toString()));
+            argv.addAll(List.of(extraArgs));
+            argv.add("server");
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("karaf.out").toFile()));
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            process = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Karaf: " + e.getMessage(), e);
+        }
+        await(readyCommand, ready, 180);
+    }
+
+    /** bin/stop, then the process must be gone; a thread dump says why if it is not. */
+    void stop() throws InterruptedException {
+        if (!running()) {
+            return;
+        }
+        bin("stop");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            String dump = TestNetwork.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid()))).output();
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("Karaf did not exit within 60 s of bin/stop:\n" + dump);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (running()) {
+            try {
+                stop();
+            } finally {
+                if (process.isAlive()) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    TestNetwork.Result bin(String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(home.resolve("bin").resolve(args[0]).toString());
+        argv.addAll(List.of(args).subList(1, args.length));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return new TestNetwork.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new TestNetwork.Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TestNetwork.Result(-1, "interrupted");
+        }
+    }
+
+    /**
+     * Runs the lines through bin/client as a script, as a user with a script would. No
+     * credentials: bin/client takes the first user of etc/users.properties, as a user's does.
+     */
+    String client(String... lines) {
+        try {
+            Path f = Files.createTempFile(home, "cmds", ".txt");
+            Files.writeString(f, String.join("\n", lines) + "\n");
+            try {
+                return bin("client", "-a", Integer.toString(sshPort), "-r", "3", "-d", "2", "-b", "-f", f.toString()).output()
+                        .replaceAll("(?m)^client: JAVA_HOME not set.*\\R", "");
+            } finally {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code command} until its output satisfies {@code condition}; that output. */
+    String await(String command, Predicate<String> condition, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String out = client(command);
+        while (!condition.test(out)) {
+            if (process != null && !process.isAlive()) {
+                throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + command + "' did not show what was awaited within " + seconds + " s:\n" + out);
+            }
+            Thread.sleep(500);
+            out = client(command);
+        }
+        return out;
+    }
+
+    /**
+     * Authorizes {@code key} (an OpenSSH public key file) for {@code user} in etc/keys.properties,
+     * in the admin group: the README's way to log in with a key.
+     */
+    void authorizeKey(String user, Path publicKey) throws IOException {
+        String blob = Files.readString(publicKey).strip().split("\\s+")[1];
+        Path keys = home.resolve("etc/keys.properties");
+        Files.writeString(keys, Files.readString(keys) + "\n" + user + " = " + blob + ",_g_:admingroup\n"
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
+    }
+}
