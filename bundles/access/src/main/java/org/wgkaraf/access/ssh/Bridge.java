@@ -157,6 +157,10 @@ public final class Bridge implements AutoCloseable {
                 detail = "ssh_port is 0";
             } else if (acceptor != null) {
                 state = ListenerState.LISTENING;
+                SshServer server = newestOpenServer();
+                if (server != null && server.getSessionFactory() == null) {
+                    detail = "Karaf's SSH server has not started (see Karaf's log): connections are closed at once";
+                }
             } else if (failed()) {
                 state = ListenerState.FAILED;
                 detail = failure.why;

@@ -255,6 +255,28 @@ class SshBridgeTest {
     }
 
     @Test
+    void aServerThatHasNotStartedIsWaitedForAndSaidSo() throws Exception {
+        component.unbindSshServer(sshd.server(), Map.of("service.id", 10L));
+        try (TestSshd c = new TestSshd("C", Files.createDirectories(dir.resolve("c")), client.publicKey())) {
+            // Karaf registers its server before starting it; a start that fails leaves it so.
+            component.bindSshServer(c.server(), Map.of("service.id", 12L));
+            awaitListening(22);
+            assertTrue(component.status().detail().contains("has not started"), component.status().detail());
+            try (Socket s = new Socket(LoopbackTcpService.LOOPBACK, tcp.osPort(22))) {
+                s.setSoTimeout((int) SOON.toMillis());
+                assertEquals(-1, s.getInputStream().read());
+            }
+            assertEquals(1, component.status().refused());
+
+            c.start();
+            assertNull(component.status().detail());
+            Tools.Result r = Tools.run(client.ssh(tcp.osPort(22), "whereami"), dir, CLIENT);
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.outText().strip().endsWith("server C"), r.outText());
+        }
+    }
+
+    @Test
     void theTcpServiceGoingAwayClosesTheListenerAndItsSessionsAndANewOneIsUsed() throws Exception {
         Process ssh = start(client.ssh(tcp.osPort(22), "cat"));
         awaitEcho(ssh, "before the swap");

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param port     the port it listens on, or would listen on (0 when off)
  * @param state    whether it listens
- * @param detail   why it does not listen, or {@code null} while it does
+ * @param detail   why it does not listen, or what keeps it from serving while it does; {@code null} when all is well
  * @param sessions the connections open through it, oldest first
  * @param accepted connections handed to Karaf's SSH server since the bridge started
  * @param refused  connections closed at once: over the limit, or no SSH server to serve them
