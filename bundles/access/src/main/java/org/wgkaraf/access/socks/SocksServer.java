@@ -46,7 +46,7 @@ import org.wgkaraf.api.netif.TcpService;
  * streams. Each direction blocks while the other side does not take its bytes (backpressure), and
  * passes the end of its stream on as a half close.
  */
-public final class SocksServer implements AutoCloseable {
+final class SocksServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocksServer.class);
     private static final InetAddress LOOPBACK = loopback();
     private static final int BUFFER = 16 * 1024;
@@ -83,10 +83,6 @@ public final class SocksServer implements AutoCloseable {
     private Failure failure;
     private boolean closed;
 
-    public SocksServer(int port, Settings settings) {
-        this(port, settings, Resolver.SYSTEM);
-    }
-
     SocksServer(int port, Settings settings, Resolver resolver) {
         this.port = port;
         this.settings = settings;
@@ -102,10 +98,10 @@ public final class SocksServer implements AutoCloseable {
             }
             port = newPort;
         }
+        reconcile();
         if (newPort == 0) {
             closeConnections(p -> true);
         }
-        reconcile();
     }
 
     /** The tunnel to reach through: its TCP service and its routes; nulls while there is none. */
@@ -163,11 +159,6 @@ public final class SocksServer implements AutoCloseable {
         for (Proxied p : all) {
             p.join();
         }
-    }
-
-    /** Threads of open connections, for tests. */
-    int openConnections() {
-        return open.size();
     }
 
     private boolean failed() {
@@ -393,8 +384,10 @@ public final class SocksServer implements AutoCloseable {
                 refuse(r.reason, r.reply, r.getMessage());
                 return;
             } catch (IOException e) {
-                LOG.debug("SOCKS5 proxy: connection {} lost in the handshake", id, e);
-                count(SocksRefusal.MALFORMED);
+                if (!aborted) {
+                    LOG.debug("SOCKS5 proxy: connection {} lost in the handshake", id, e);
+                    count(SocksRefusal.MALFORMED);
+                }
                 return;
             }
             TcpService service;
@@ -466,7 +459,7 @@ public final class SocksServer implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new Socks5.Refused(SocksRefusal.HOST_UNREACHABLE, true, request.host() + " does not resolve");
             }
-            Inet4Address down = null;
+            Inet4Address tunnelDown = null;
             Inet4Address outside = null;
             for (InetAddress a : all) {
                 if (a instanceof Inet4Address v4) {
@@ -474,15 +467,15 @@ public final class SocksServer implements AutoCloseable {
                     if (r == Reach.INSIDE) {
                         return v4;
                     }
-                    if (r == Reach.TUNNEL_DOWN && down == null) {
-                        down = v4;
-                    } else if (outside == null) {
+                    if (r == Reach.TUNNEL_DOWN && tunnelDown == null) {
+                        tunnelDown = v4;
+                    } else if (r == Reach.OUTSIDE && outside == null) {
                         outside = v4;
                     }
                 }
             }
-            if (down != null) {
-                return check(down, Reach.TUNNEL_DOWN, request);
+            if (tunnelDown != null) {
+                return check(tunnelDown, Reach.TUNNEL_DOWN, request);
             }
             if (outside != null) {
                 return check(outside, Reach.OUTSIDE, request);

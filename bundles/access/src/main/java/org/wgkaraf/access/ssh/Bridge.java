@@ -40,9 +40,9 @@ import org.wgkaraf.api.netif.TcpService;
  * connection (see {@link TunnelIoSession}). At most {@link #MAX_CONNECTIONS} connections are open
  * at once; more are closed as they arrive and counted.
  */
-public final class Bridge implements AutoCloseable {
+final class Bridge implements AutoCloseable {
     /** Enough for an owner's console, a file transfer and a spare; an SSH client multiplexes more on one. */
-    public static final int MAX_CONNECTIONS = 8;
+    static final int MAX_CONNECTIONS = 8;
     static final int BACKLOG = 4;
     private static final Duration ACCEPT_WAIT = Duration.ofSeconds(30);
     private static final long STOP_MILLIS = 5_000;
@@ -76,10 +76,10 @@ public final class Bridge implements AutoCloseable {
             }
             port = newPort;
         }
+        reconcile();
         if (newPort == 0) {
             closeSessions(s -> true);
         }
-        reconcile();
     }
 
     /** The TCP service to listen through (the newest one bound). */
@@ -285,7 +285,7 @@ public final class Bridge implements AutoCloseable {
         SshServer server;
         int open;
         synchronized (lock) {
-            server = closed ? null : newestOpenServer();
+            server = closed || port == 0 ? null : newestOpenServer();
             open = service.getManagedSessions().size();
         }
         SessionFactory handler = server == null ? null : server.getSessionFactory();
