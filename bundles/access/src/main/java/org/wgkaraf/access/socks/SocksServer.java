@@ -36,9 +36,9 @@ import org.wgkaraf.api.netif.TcpService;
  * of a tunnel's subnet through {@link TcpService#connect}. Everything else is refused with the
  * RFC 1928 reply that says why ({@link SocksRefusal}) and counted.
  * <p>
- * It listens whenever its port is set, with or without a tunnel: without one a request is
- * answered "network unreachable", so a program learns why instead of finding no proxy, and the
- * port stays the same while the netif bundle is swapped.
+ * It listens whenever its port is set, with or without a tunnel: without one a request into the
+ * tunnel's subnet is answered "network unreachable", so a program learns why instead of finding
+ * no proxy, and the port stays the same while the netif bundle is swapped.
  * <p>
  * Threads: one accept thread while listening ({@code wgkaraf-socks-accept-<port>}); per
  * connection, one thread for the handshake and then client-to-tunnel ({@code wgkaraf-socks-<n>}),
@@ -134,8 +134,11 @@ final class SocksServer implements AutoCloseable {
                 detail = "socks_port is 0";
             } else if (acceptor != null) {
                 state = ListenerState.LISTENING;
-                if (tcp == null || reach == null) {
-                    detail = "no TCP through the tunnel (the netif bundle is not running): requests are answered 'network unreachable'";
+                if (reach == null) {
+                    detail = "no routes (the netif bundle is not running): every request is answered 'network unreachable'";
+                } else if (tcp == null) {
+                    detail = "no TCP through the tunnel (the netif bundle's TcpService is not running):"
+                            + " requests into a tunnel's subnet are answered 'network unreachable'";
                 }
             } else if (failed()) {
                 state = ListenerState.FAILED;
@@ -396,7 +399,7 @@ final class SocksServer implements AutoCloseable {
                 service = tcp;
                 routes = reach;
             }
-            if (service == null || routes == null) {
+            if (routes == null) {
                 refuse(SocksRefusal.NETWORK_UNREACHABLE, true, request.target() + ": no tunnel");
                 return;
             }
@@ -405,6 +408,10 @@ final class SocksServer implements AutoCloseable {
                 address = choose(request, routes);
             } catch (Socks5.Refused r) {
                 refuse(r.reason, true, r.getMessage());
+                return;
+            }
+            if (service == null) {
+                refuse(SocksRefusal.NETWORK_UNREACHABLE, true, request.target() + ": no TCP through the tunnel");
                 return;
             }
             TcpConnection connection;

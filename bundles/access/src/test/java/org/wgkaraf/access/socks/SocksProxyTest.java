@@ -61,6 +61,7 @@ class SocksProxyTest {
     private Targets targets;
     private LoopbackTcpService tcp;
     private SocksProxyComponent component;
+    private final TwoTunnelRegistry registry = new TwoTunnelRegistry();
     private int port;
 
     @BeforeEach
@@ -77,7 +78,7 @@ class SocksProxyTest {
         component = new SocksProxyComponent(Map.of("socks_port", String.valueOf(port)),
                 new SocksServer.Settings(LIMIT, HANDSHAKE, CONNECT), SocksProxyTest::resolve);
         component.bindTcpService(tcp);
-        component.bindNetifRegistry(new TwoTunnelRegistry());
+        component.bindNetifRegistry(registry);
         awaitListening(port);
     }
 
@@ -266,6 +267,16 @@ class SocksProxyTest {
             c.greet();
             assertEquals(0x03, c.connect(ip("172.16.1.10"), 80));
         }
+        try (SocksClient c = new SocksClient(port)) {
+            c.greet();
+            assertEquals(0x02, c.connect(ip("93.184.216.34"), 80), "outside the subnet is refused as such, tunnel or not");
+        }
+        component.unbindNetifRegistry(registry);
+        try (SocksClient c = new SocksClient(port)) {
+            c.greet();
+            assertEquals(0x03, c.connect(ip("93.184.216.34"), 80), "without routes nothing can be judged");
+        }
+        component.bindNetifRegistry(registry);
         SocksStatus s = component.status();
         assertEquals(ListenerState.LISTENING, s.state());
         assertTrue(s.detail().contains("network unreachable"), s.detail());

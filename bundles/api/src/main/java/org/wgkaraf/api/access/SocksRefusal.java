@@ -4,7 +4,7 @@ package org.wgkaraf.api.access;
 public enum SocksRefusal {
     /** The target is outside every tunnel's subnet: the proxy carries nothing else. */
     NOT_ALLOWED(0x02, "outside the tunnel's subnet"),
-    /** The target is in a tunnel's subnet but that tunnel is down, or the tunnel's TCP layer is not running. */
+    /** The target is in a tunnel's subnet but that tunnel is down or its TCP layer is not running; or no routes are known. */
     NETWORK_UNREACHABLE(0x03, "tunnel down"),
     /** The name did not resolve to an IPv4 address, or the host could not be reached through the tunnel. */
     HOST_UNREACHABLE(0x04, "host unreachable"),
@@ -18,7 +18,10 @@ public enum SocksRefusal {
     ADDRESS_TYPE_NOT_SUPPORTED(0x08, "address type not supported"),
     /** The client offered no method the proxy accepts (it accepts only 'no authentication'). */
     NO_ACCEPTABLE_METHOD(0xFF, "no acceptable authentication method"),
-    /** Not SOCKS5, or a request that does not follow RFC 1928. */
+    /**
+     * A request that does not follow RFC 1928 (answered 0x01), or a greeting that is not SOCKS5
+     * or ends early (closed without a reply: there is nothing such a peer could read).
+     */
     MALFORMED(0x01, "malformed greeting or request"),
     /** The greeting and request did not arrive within the handshake timeout. */
     HANDSHAKE_TIMEOUT(-1, "handshake timeout"),
