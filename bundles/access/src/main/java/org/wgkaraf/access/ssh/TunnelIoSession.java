@@ -19,6 +19,7 @@ import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.closeable.AbstractCloseable;
 import org.apache.sshd.server.session.ServerSession;
 import org.wgkaraf.api.netif.TcpConnection;
 
@@ -39,10 +40,9 @@ import org.wgkaraf.api.netif.TcpConnection;
  * {@link #MAX_QUEUED_BYTES} are waiting.</li>
  * </ul>
  */
-final class TunnelIoSession extends org.apache.sshd.common.util.closeable.AbstractCloseable implements IoSession {
+final class TunnelIoSession extends AbstractCloseable implements IoSession {
     static final int READ_CHUNK = 32 * 1024;
     static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
-    private static final long JOIN_MILLIS = 5_000;
 
     private final long id;
     private final TunnelIoService service;

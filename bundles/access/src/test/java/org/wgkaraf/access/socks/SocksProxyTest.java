@@ -372,11 +372,8 @@ class SocksProxyTest {
 
     @Test
     void itListensOn127001Only() throws Exception {
-        try (Socket s = new Socket(InetAddress.getByName("127.0.0.2"), port)) {
-            throw new AssertionError("the proxy accepted a connection to 127.0.0.2");
-        } catch (ConnectException expected) {
-            // Only 127.0.0.1 is bound.
-        }
+        assertThrows(ConnectException.class, () -> new Socket(InetAddress.getByName("127.0.0.2"), port).close(),
+                "the proxy accepted a connection to 127.0.0.2");
         try (SocksClient c = new SocksClient(port)) {
             assertEquals(ip("127.0.0.1"), c.socket.getInetAddress());
         }

@@ -132,7 +132,7 @@ final class Targets implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         http.stop(0);
         echo.close();
         source.close();
@@ -140,7 +140,12 @@ final class Targets implements AutoCloseable {
             s.close();
         }
         for (Thread t : threads) {
-            t.join(5_000);
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

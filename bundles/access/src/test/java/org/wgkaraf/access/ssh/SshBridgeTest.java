@@ -3,6 +3,7 @@ package org.wgkaraf.access.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.wgkaraf.access.LoopbackTcpService.ip;
 
@@ -401,11 +402,8 @@ class SshBridgeTest {
     }
 
     private static void assertRefused(int osPort) {
-        try (Socket s = new Socket(LoopbackTcpService.LOOPBACK, osPort)) {
-            throw new AssertionError("port " + osPort + " still accepts connections");
-        } catch (IOException expected) {
-            // Refused.
-        }
+        assertThrows(IOException.class, () -> new Socket(LoopbackTcpService.LOOPBACK, osPort).close(),
+                "port " + osPort + " still accepts connections");
     }
 
     private static void writeRandom(Path file, int size, long seed) throws IOException {
