@@ -49,10 +49,23 @@ public class EngineInKarafIT {
 
     @Test
     public void ourBundlesAreActive() {
-        for (String bsn : List.of("org.wgkaraf.api", "org.wgkaraf.engine", "org.wgkaraf.netif", "bcprov", "com.sun.jna")) {
+        for (String bsn : List.of("org.wgkaraf.api", "org.wgkaraf.engine", "org.wgkaraf.netif", "org.wgkaraf.config",
+                "org.wgkaraf.shell", "org.wgkaraf.access", "bcprov")) {
             Bundle b = Arrays.stream(context.getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
             assertNotNull(bsn + " is installed", b);
             assertEquals(bsn + " is active", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    /**
+     * JNA lives inside the netif bundle, private: no bundle exports com.sun.jna, so nothing of
+     * Karaf's (jline has an optional import of it) is ever rewired, and so refreshed, by ours.
+     */
+    @Test
+    public void noBundleExportsJna() {
+        for (Bundle b : context.getBundles()) {
+            String exports = b.getHeaders().get("Export-Package");
+            assertTrue(b.getSymbolicName() + " exports JNA", exports == null || !exports.contains("com.sun.jna"));
         }
     }
 

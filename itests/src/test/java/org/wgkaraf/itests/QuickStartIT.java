@@ -179,7 +179,10 @@ public class QuickStartIT {
 
     @Test
     public void c_everyBundleSwapsWhileTheTunnelRuns() throws Exception {
-        for (String bsn : List.of("org.wgkaraf.config", "org.wgkaraf.engine", "org.wgkaraf.netif", "org.wgkaraf.shell")) {
+        awaitUp(30);
+        String name = tunnelInterface(shell("network status"));
+        for (String bsn : List.of("org.wgkaraf.config", "org.wgkaraf.engine", "org.wgkaraf.netif", "org.wgkaraf.shell",
+                "org.wgkaraf.access")) {
             awaitUp(30);
             String out = shell("bundle:update " + bsn);
             assertFalse(bsn + ": " + out, out.contains("EXCEPTION"));
@@ -193,6 +196,7 @@ public class QuickStartIT {
                 tunnels++;
             }
             assertEquals(bsn + " swapped; exactly one tunnel interface:\n" + net, 1, tunnels);
+            assertEquals(bsn + " swapped; the tunnel keeps its name", name, tunnelInterface(net));
             assertEquals(bsn + " swapped; one receive thread", 1, threadsNamed("wg-receive-"));
             assertEquals(bsn + " swapped; one UDP socket on the tunnel's port", 1, udpSocketsOn(11010));
         }
@@ -282,9 +286,26 @@ public class QuickStartIT {
         awaitUp(30);
         String meta = shell("config:meta network.wireguard");
         for (String key : List.of("local_ip_address", "local_ip_netmask", "local_private_key", "local_port", "peer_endpoint",
-                "peer_public_key", "peer_port", "preshared_key", "persistent_keepalive")) {
+                "peer_public_key", "peer_port", "preshared_key", "persistent_keepalive", "interface_backend", "ssh_port",
+                "socks_port")) {
             assertTrue(key + " described:\n" + meta, meta.contains(key));
         }
+        // Names a person understands and typed values: the web console builds its form from these.
+        assertTrue(meta, meta.matches("(?s).*local_port\\s+\\|\\s+Module's UDP port\\s+\\|\\s+int\\s+\\|\\s+0\\s+\\|.*"));
+        assertTrue(meta, meta.matches("(?s).*local_private_key\\s+\\|\\s+Module's private key\\s+\\|\\s+password\\s+\\|.*"));
+        assertTrue(meta, meta.matches("(?s).*ssh_port\\s+\\|\\s+SSH console port\\s+\\|\\s+int\\s+\\|\\s+22\\s+\\|.*"));
+
+        // The original's words in a scope of their own; the distribution's aliases give them unscoped.
+        String scoped = shell("ovms:wireguard status");
+        assertTrue(scoped, up(scoped));
+        assertTrue(shell("shell:wireguard status").contains("Command not found"));
+
+        // The tunnel's MBean, as the JMX whiteboard put it into Karaf's MBean server.
+        javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName tunnel = new javax.management.ObjectName("org.wgkaraf:type=WireGuardTunnel,name=network.wireguard");
+        TestNetwork.waitFor(() -> mbeans.isRegistered(tunnel), "the tunnel's MBean");
+        assertEquals(Boolean.TRUE, mbeans.getAttribute(tunnel, "PeerUp"));
+        assertEquals(tunnelInterface(shell("network status")), mbeans.getAttribute(tunnel, "InterfaceName"));
 
         // Byte-compatible with wg: our genkey through wg pubkey, and wg's genkey through ours.
         String ourKey = shell("wireguard genkey").strip();

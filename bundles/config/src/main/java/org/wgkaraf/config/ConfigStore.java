@@ -1,55 +1,73 @@
 package org.wgkaraf.config;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.karaf.config.core.ConfigRepository;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wgkaraf.api.wireguard.WireGuardSettings;
 
 /**
- * The one writer of PID {@code network.wireguard}. Every change is a read-modify-write under one
- * lock, so a {@code config set} and the client moving a clear key out of ConfigAdmin never lose
- * each other's update.
+ * The one writer of PID {@code network.wireguard}: every change is a read-modify-write under
+ * one lock, so a {@code config set} and the client moving a clear key out of ConfigAdmin never
+ * lose each other's update. Every change ends in {@code etc/network.wireguard.cfg} (comments
+ * kept), whatever route it came by, so a quick start typed with {@code config set} survives a
+ * clean start and the file can be backed up, provisioned or edited by hand.
  * <p>
- * In Karaf every change goes through Karaf's own {@link ConfigRepository}, as
- * {@code config:property-set} does: it writes {@code etc/network.wireguard.cfg} first (creating
- * it if need be, keeping its comments), then ConfigAdmin. So every route of configuration ends in
- * that file, a quick start typed with {@code config set} survives a clean start, and the file
- * can be backed up, provisioned or edited by hand. The order matters: Karaf's file installer
- * also writes a configuration back to its file, after the fact and in place, and polls the file
- * for edits; a burst of updates made through ConfigAdmin alone (a quick start pasted in one go)
- * can let it read a file that lags ConfigAdmin and roll the configuration back. Written file
- * first, the file never lags.
+ * How, in Karaf: the file belongs to Karaf's file installer, which writes a configuration back
+ * to its file after each change (later, on ConfigAdmin's event thread, rewriting the file in
+ * place) and polls the file for edits, applying an edited file to ConfigAdmin. Between a change
+ * and its write-back the file lags ConfigAdmin; a second change made in that moment races the
+ * write-back of the first, and the file installer can then apply the lagging file and roll the
+ * configuration back (a quick start pasted in one go lost values that way; writing through
+ * Karaf's configuration repository, which rereads the file, lost them the same way). So a change
+ * here returns only once the file holds it: changes made one after another never overlap a
+ * write-back. A configuration that has no file yet gets one: the file is written (atomically)
+ * and the file installer makes the configuration from it.
  */
 final class ConfigStore {
     /** The property by which Karaf's file installer ties a configuration to its .cfg file. */
     static final String FILE_PROPERTY = "felix.fileinstall.filename";
+    /** How long a change waits for the file installer to write it into the file. */
+    static final long FILE_WAIT_MILLIS = 5_000;
 
-    /** Stores a whole set of properties. */
-    @FunctionalInterface
-    interface Writer {
-        void write(Dictionary<String, Object> properties) throws IOException;
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
 
     private final ConfigurationAdmin configAdmin;
-    private final Writer writer;
+    private final Path cfgFile;
 
-    /** In Karaf: through Karaf's configuration repository, the .cfg file first. */
-    ConfigStore(ConfigurationAdmin configAdmin, ConfigRepository repository) {
+    /**
+     * @param cfgFile where a configuration without a file should live ({@code etc/network.wireguard.cfg}
+     *                in Karaf), or null outside Karaf: ConfigAdmin alone
+     */
+    ConfigStore(ConfigurationAdmin configAdmin, Path cfgFile) {
         this.configAdmin = configAdmin;
-        this.writer = props -> repository.update(WireGuardSettings.PID, withoutBookkeeping(props));
+        this.cfgFile = cfgFile;
     }
 
     /** Outside Karaf (tests, a plain OSGi framework): ConfigAdmin alone. */
     ConfigStore(ConfigurationAdmin configAdmin) {
-        this.configAdmin = configAdmin;
-        this.writer = props -> configuration().update(props);
+        this(configAdmin, null);
+    }
+
+    /** {@code etc/network.wireguard.cfg} in Karaf, else null. */
+    static Path defaultCfgFile() {
+        String etc = System.getProperty("karaf.etc");
+        return etc == null ? null : Path.of(etc, WireGuardSettings.PID + ".cfg").toAbsolutePath();
     }
 
     /** A copy of the current properties (empty when there is no configuration yet). */
@@ -65,7 +83,7 @@ final class ConfigStore {
     synchronized void update(Consumer<Dictionary<String, Object>> change) throws IOException {
         Dictionary<String, Object> props = read();
         change.accept(props);
-        writer.write(props);
+        write(props);
     }
 
     /**
@@ -85,21 +103,113 @@ final class ConfigStore {
             }
         }
         if (changed) {
-            writer.write(props);
+            write(props);
         }
         return changed;
     }
 
-    /** The properties without what ConfigAdmin and the file installer add themselves. */
-    private static Map<String, Object> withoutBookkeeping(Dictionary<String, Object> props) {
-        Map<String, Object> m = new HashMap<>();
+    private void write(Dictionary<String, Object> props) throws IOException {
+        Map<String, String> values = values(props);
+        Object fileName = props.get(FILE_PROPERTY);
+        Path file = fileName == null ? null : fileOf(fileName.toString());
+        if (cfgFile != null && (file == null || !Files.exists(file))) {
+            // No file yet: write it whole; the file installer makes the configuration from it.
+            writeNewFile(cfgFile, values);
+            awaitConfiguration(values);
+            return;
+        }
+        configuration().update(props);
+        if (file != null) {
+            awaitFile(file, values);
+        }
+    }
+
+    /** The configuration's own values, as the file holds them (strings, without bookkeeping). */
+    private static Map<String, String> values(Dictionary<String, Object> props) {
+        Map<String, String> m = new TreeMap<>();
         for (var keys = props.keys(); keys.hasMoreElements(); ) {
             String k = keys.nextElement();
             if (!FILE_PROPERTY.equals(k) && !Constants.SERVICE_PID.equals(k)) {
-                m.put(k, props.get(k));
+                m.put(k, String.valueOf(props.get(k)));
             }
         }
         return m;
+    }
+
+    private static Path fileOf(String fileName) {
+        try {
+            return fileName.startsWith("file:") ? Path.of(URI.create(fileName)) : Path.of(fileName);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void awaitFile(Path file, Map<String, String> values) {
+        long deadline = System.nanoTime() + FILE_WAIT_MILLIS * 1_000_000;
+        while (!values.equals(readFile(file))) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("{} did not take the change within {} ms; it holds: {}", file, FILE_WAIT_MILLIS, readFile(file).keySet());
+                return;
+            }
+            pause();
+        }
+    }
+
+    private void awaitConfiguration(Map<String, String> values) throws IOException {
+        long deadline = System.nanoTime() + FILE_WAIT_MILLIS * 1_000_000;
+        while (!values.equals(values(Dictionaries.copy(configuration().getProperties())))) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("Karaf did not load {} within {} ms: is its file installer watching that folder?", cfgFile, FILE_WAIT_MILLIS);
+                return;
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the configuration was being written", e);
+        }
+    }
+
+    /** The key/value pairs of a .cfg file; empty when it cannot be read (being rewritten). */
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            return Map.of();
+        }
+        Map<String, String> m = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> {
+            if (!FILE_PROPERTY.equals(k) && !Constants.SERVICE_PID.equals(k)) {
+                m.put(k, p.getProperty(k));
+            }
+        });
+        return m;
+    }
+
+    private static void writeNewFile(Path file, Map<String, String> values) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                w.write("# " + WireGuardSettings.PID + ": the module's WireGuard tunnel; see 'wireguard:list'\n");
+                for (var e : values.entrySet()) {
+                    w.write(e.getKey() + " = " + e.getValue() + "\n");
+                }
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private Configuration configuration() throws IOException {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import org.apache.karaf.config.core.ConfigRepository;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -30,8 +29,8 @@ import org.wgkaraf.api.wireguard.WireGuardStatus;
  * only wires the pieces, each owned once:
  * <ul>
  * <li>{@link SecretStore}: the one store of keys (the settings service and the client share it);</li>
- * <li>{@link ConfigStore}: the one writer of the configuration, through Karaf's configuration
- * repository, so {@code etc/network.wireguard.cfg} always holds it;</li>
+ * <li>{@link ConfigStore}: the one writer of the configuration, which keeps
+ * {@code etc/network.wireguard.cfg} holding it;</li>
  * <li>{@link ConfigIntake}: properties in, a verdict out;</li>
  * <li>{@link Lifecycle}: when the tunnel runs, and the thread everything happens on;</li>
  * <li>{@link Settings}: {@code config set|get|list|unset};</li>
@@ -49,9 +48,8 @@ public final class WireGuardClient implements WireGuardControl, WireGuardSetting
 
     @Activate
     public WireGuardClient(@Reference WireGuardEngine engine, @Reference NetifRegistry registry,
-                           @Reference ConfigurationAdmin configAdmin, @Reference ConfigRepository repository,
-                           BundleContext context, Map<String, Object> properties) {
-        this(engine, registry, new ConfigStore(configAdmin, repository),
+                           @Reference ConfigurationAdmin configAdmin, BundleContext context, Map<String, Object> properties) {
+        this(engine, registry, new ConfigStore(configAdmin, ConfigStore.defaultCfgFile()),
                 new SecretStore(SecretStore.defaultLocation()), Lifecycle.defaultStoppedFlag(), context, properties);
     }
 

@@ -1,0 +1,94 @@
+package org.wgkaraf.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The .cfg file as Karaf's file installer keeps it: written back after each change, later and
+ * on another thread. A change returns only once the file holds it, so the next change never
+ * overlaps the write-back of the one before.
+ */
+class ConfigStoreTest {
+    @TempDir
+    Path dir;
+
+    private final FakeConfigAdmin configAdmin = new FakeConfigAdmin();
+
+    /** The file installer's write-back: the configuration into its file, 150 ms after each change. */
+    private void writeBackLater(Path file) {
+        configAdmin.onUpdate = props -> new Thread(() -> {
+            try {
+                Thread.sleep(150);
+                Properties p = new Properties();
+                props.forEach((k, v) -> {
+                    if (!k.equals(ConfigStore.FILE_PROPERTY)) {
+                        p.setProperty(k, v.toString());
+                    }
+                });
+                try (var w = Files.newBufferedWriter(file)) {
+                    p.store(w, null);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).start();
+    }
+
+    private static String fileValue(Path file, String key) throws Exception {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p.getProperty(key);
+    }
+
+    @Test
+    void aChangeReturnsOnlyOnceTheFileHoldsIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("network.wireguard.cfg"), "# comments\n");
+        configAdmin.put(Map.of(ConfigStore.FILE_PROPERTY, file.toUri().toString()));
+        writeBackLater(file);
+        ConfigStore store = new ConfigStore(configAdmin.admin, file);
+        for (int port = 11010; port < 11015; port++) {
+            int p = port;
+            store.update(props -> props.put("local_port", Integer.toString(p)));
+            assertEquals(Integer.toString(p), fileValue(file, "local_port"), "the file holds the change when update returns");
+        }
+    }
+
+    @Test
+    void aConfigurationWithoutAFileGetsOneAndIsLoadedFromIt() throws Exception {
+        Path file = dir.resolve("network.wireguard.cfg");
+        // The file installer: a file appearing becomes the configuration.
+        Thread loader = new Thread(() -> {
+            while (!Files.exists(file)) {
+                Thread.onSpinWait();
+            }
+            try {
+                Properties p = new Properties();
+                try (var r = Files.newBufferedReader(file)) {
+                    p.load(r);
+                }
+                Map<String, Object> m = new HashMap<>();
+                p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+                m.put(ConfigStore.FILE_PROPERTY, file.toUri().toString());
+                configAdmin.put(m);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        loader.start();
+        new ConfigStore(configAdmin.admin, file).update(props -> props.put("local_ip_address", "172.16.10.20"));
+        loader.join(5_000);
+        assertEquals("172.16.10.20", fileValue(file, "local_ip_address"));
+        assertEquals("172.16.10.20", configAdmin.get("local_ip_address"));
+        assertTrue(Files.readString(file).startsWith("# network.wireguard"), "a comment says what the file is");
+    }
+}
