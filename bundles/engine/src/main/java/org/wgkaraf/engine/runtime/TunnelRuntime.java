@@ -7,7 +7,6 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,12 +60,11 @@ final class TunnelRuntime implements Tunnel {
     /** Why a peer's endpoint is unknown (its name does not resolve); shown until it resolves. */
     private final Map<PublicKey, String> peerErrors = new HashMap<>();
     private final ScheduledExecutorService resolver;
+    private final RuntimeHooks hooks;
     private final Thread receiver;
     private final Thread timer;
 
-    private volatile DatagramChannel channel;
-    /** A planned close of the socket is under way ({@link #swapChannel}); the receiver waits for the new one. */
-    private volatile boolean swapping;
+    private final UdpSocket socket;
     private volatile boolean running = true;
     private volatile String lastError;
     private TunnelConfig config;
@@ -75,6 +73,14 @@ final class TunnelRuntime implements Tunnel {
     TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
                   HostResolver hosts, Runnable onClose)
             throws IOException {
+        this(config, sink, time, random, tai64n, hosts, onClose,
+                new ScheduledThreadPoolExecutor(1, r -> daemon(r, "wg-resolve-" + config.name())), RuntimeHooks.NONE);
+    }
+
+    TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
+                  HostResolver hosts, Runnable onClose, ScheduledExecutorService resolver, RuntimeHooks hooks)
+            throws IOException {
+        this.hooks = hooks;
         this.time = time;
         this.hosts = hosts;
         this.sink = sink;
@@ -86,12 +92,12 @@ final class TunnelRuntime implements Tunnel {
             for (PeerConfig pc : config.peers()) {
                 device.addPeer(pc);
             }
-            this.channel = bind(config.listenPort());
+            this.socket = UdpSocket.bind(config.listenPort(), hooks);
         } catch (IOException | RuntimeException e) {
             device.destroy();
             throw e;
         }
-        this.resolver = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "wg-resolve-" + name));
+        this.resolver = resolver;
         this.receiver = daemon(this::receiveLoop, "wg-receive-" + name);
         this.timer = daemon(this::timerLoop, "wg-timer-" + name);
         receiver.start();
@@ -109,61 +115,29 @@ final class TunnelRuntime implements Tunnel {
         return t;
     }
 
-    /**
-     * Binds {@code port} again after its socket was closed. NIO finishes closing a socket only when
-     * the thread blocked in its receive has left, a matter of milliseconds: retry until then.
-     */
-    private static DatagramChannel bindWhenReleased(int port) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (true) {
-            try {
-                return bind(port);
-            } catch (IOException e) {
-                if (!(e.getCause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static DatagramChannel bind(int port) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
-        try {
-            ch.bind(new InetSocketAddress(port));
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
-        }
-        return ch;
-    }
-
     // ------------------------------------------------------------------ threads
 
     private void receiveLoop() {
         byte[] buf = new byte[RECEIVE_BUFFER];
         ByteBuffer bb = ByteBuffer.wrap(buf);
         while (running) {
-            DatagramChannel ch = channel;
             SocketAddress from;
             try {
                 bb.clear();
-                from = ch.receive(bb);
+                from = socket.receive(bb);
             } catch (ClosedChannelException e) {
-                if (running && channel == ch && !swapping) {
+                if (running) {
                     recordError("socket closed unexpectedly");
-                    return;
                 }
-                Thread.onSpinWait();
-                continue; // rebind swapped the channel (or is swapping it), or we are closing
+                return;
             } catch (IOException e) {
-                recordError("receive failed: " + e.getMessage());
+                if (running) {
+                    recordError("receive failed: " + e.getMessage());
+                }
                 continue;
+            }
+            if (from == null) {
+                return; // closed
             }
             if (!(from instanceof InetSocketAddress src)) {
                 continue;
@@ -310,16 +284,7 @@ final class TunnelRuntime implements Tunnel {
                 }
                 peers.add(s);
             }
-            DatagramChannel ch = channel;
-            int port = 0;
-            try {
-                if (ch.isOpen() && ch.getLocalAddress() instanceof InetSocketAddress local) {
-                    port = local.getPort();
-                }
-            } catch (IOException e) {
-                port = 0;
-            }
-            return new TunnelStatus(name, running, device.publicKey(), port, peers, device.drops(), lastError);
+            return new TunnelStatus(name, running, device.publicKey(), socket.localPort(), peers, device.drops(), lastError);
         } finally {
             lock.unlock();
         }
@@ -337,7 +302,7 @@ final class TunnelRuntime implements Tunnel {
         lock.lock();
         try {
             if (newConfig.listenPort() != config.listenPort()) {
-                swapChannel(newConfig.listenPort());
+                socket.swapTo(newConfig.listenPort());
             }
             Set<PublicKey> keep = new HashSet<>();
             for (PeerConfig pc : newConfig.peers()) {
@@ -370,7 +335,7 @@ final class TunnelRuntime implements Tunnel {
         List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
-            swapChannel(config.listenPort());
+            socket.swapTo(config.listenPort());
             long now = time.nanoTime();
             for (Peer p : device.peers()) {
                 if (p.config().endpoint() != null) {
@@ -384,28 +349,6 @@ final class TunnelRuntime implements Tunnel {
             lock.unlock();
         }
         resolveAll(toResolve);
-    }
-
-    /**
-     * Moves to a new socket. A new port is bound first, so a failure leaves the old socket in
-     * place. The same fixed port cannot be bound twice: the old socket lets it go first, and the
-     * receive thread is told the close is planned ({@link #swapping}).
-     */
-    private void swapChannel(int port) throws IOException {
-        DatagramChannel old = channel;
-        if (port != 0 && old.isOpen() && old.getLocalAddress() instanceof InetSocketAddress local && local.getPort() == port) {
-            swapping = true;
-            try {
-                old.close();
-                channel = bindWhenReleased(port);
-            } finally {
-                swapping = false;
-            }
-            return;
-        }
-        DatagramChannel fresh = bind(port);
-        channel = fresh;
-        old.close();
     }
 
     private void resolveAll(List<PeerConfig> peers) {
@@ -427,7 +370,7 @@ final class TunnelRuntime implements Tunnel {
             lock.unlock();
         }
         try {
-            channel.close();
+            socket.close();
         } catch (IOException e) {
             LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
         }
@@ -480,7 +423,7 @@ final class TunnelRuntime implements Tunnel {
             ByteBuffer bb = wrap(buf);
             bb.limit(off + len).position(off);
             try {
-                channel.send(bb, to);
+                socket.send(bb, to);
             } catch (IOException e) {
                 // The uplink may be gone (roaming): timers retry, nothing to do but note it.
                 lastError = "send to " + to + " failed: " + e.getMessage();
