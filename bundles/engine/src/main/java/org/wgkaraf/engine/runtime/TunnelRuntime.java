@@ -45,7 +45,6 @@ final class TunnelRuntime implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelRuntime.class);
     private static final int RECEIVE_BUFFER = 65536 + 64;
     private static final long MAX_TIMER_WAIT = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long MAX_RESOLVE_BACKOFF = TimeUnit.SECONDS.toNanos(60);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition timerWake = lock.newCondition();
@@ -56,10 +55,9 @@ final class TunnelRuntime implements Tunnel {
     private final Device device;
     private final String name;
     private final Output output = new Output();
-    private final Map<PublicKey, Long> resolveBackoff = new HashMap<>();
     /** Why a peer's endpoint is unknown (its name does not resolve); shown until it resolves. */
     private final Map<PublicKey, String> peerErrors = new HashMap<>();
-    private final ScheduledExecutorService resolver;
+    private final EndpointResolver resolver;
     private final RuntimeHooks hooks;
     private final Thread receiver;
     private final Thread timer;
@@ -78,7 +76,7 @@ final class TunnelRuntime implements Tunnel {
     }
 
     TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
-                  HostResolver hosts, Runnable onClose, ScheduledExecutorService resolver, RuntimeHooks hooks)
+                  HostResolver hosts, Runnable onClose, ScheduledExecutorService resolverThread, RuntimeHooks hooks)
             throws IOException {
         this.hooks = hooks;
         this.time = time;
@@ -97,14 +95,14 @@ final class TunnelRuntime implements Tunnel {
             device.destroy();
             throw e;
         }
-        this.resolver = resolver;
+        this.resolver = new EndpointResolver(name, hosts, resolverThread, new ResolvedEndpoints());
         this.receiver = daemon(this::receiveLoop, "wg-receive-" + name);
         this.timer = daemon(this::timerLoop, "wg-timer-" + name);
         receiver.start();
         timer.start();
         for (PeerConfig pc : config.peers()) {
             if (pc.endpoint() != null) {
-                resolveNow(pc.publicKey(), pc.endpoint());
+                resolver.request(pc.publicKey(), pc.endpoint());
             }
         }
     }
@@ -195,55 +193,56 @@ final class TunnelRuntime implements Tunnel {
 
     // ------------------------------------------------------------------ resolution
 
-    private void resolveNow(PublicKey peer, Endpoint endpoint) {
-        if (running) {
-            resolver.execute(() -> resolve(peer, endpoint));
-        }
-    }
-
-    private void resolve(PublicKey key, Endpoint endpoint) {
-        InetSocketAddress addr = null;
-        String error = null;
-        try {
-            InetAddress a = hosts.resolve(endpoint.host());
-            addr = new InetSocketAddress(a, endpoint.port());
-        } catch (UnknownHostException e) {
-            error = "cannot resolve endpoint host " + endpoint.host();
-        } catch (RuntimeException e) {
-            error = "cannot resolve endpoint host " + endpoint.host() + ": " + e.getMessage();
-        }
-        lock.lock();
-        try {
-            if (!running) {
-                return;
-            }
-            Peer peer = device.peer(key);
-            if (peer == null || !endpoint.equals(peer.config().endpoint())) {
-                return; // reconfigured meanwhile
-            }
-            long now = time.nanoTime();
-            if (addr != null) {
-                resolveBackoff.remove(key);
+    /** Applies the resolver's results to the device, under the lock. */
+    private final class ResolvedEndpoints implements EndpointResolver.Target {
+        @Override
+        public boolean resolved(PublicKey key, Endpoint endpoint, InetSocketAddress address) {
+            lock.lock();
+            try {
+                Peer peer = wanting(key, endpoint);
+                if (peer == null) {
+                    return false;
+                }
+                peerErrors.remove(key);
                 boolean first = peer.endpoint() == null;
-                if (!addr.equals(peer.endpoint())) {
+                if (!address.equals(peer.endpoint())) {
                     if (!first) {
-                        LOG.info("tunnel {}: endpoint {} now resolves to {}", name, endpoint, addr.getAddress().getHostAddress());
+                        LOG.info("tunnel {}: endpoint {} now resolves to {}", name, endpoint, address.getAddress().getHostAddress());
                     }
-                    device.setEndpoint(peer, addr);
+                    device.setEndpoint(peer, address);
                 }
                 if (first) {
-                    device.connect(now, output);
+                    device.connect(time.nanoTime(), output);
                 }
-            } else {
-                long backoff = Math.min(MAX_RESOLVE_BACKOFF, resolveBackoff.getOrDefault(key, TimeUnit.SECONDS.toNanos(1)));
-                resolveBackoff.put(key, backoff * 2);
-                LOG.warn("tunnel {}: {}; retrying in {} s", name, error, backoff / 1_000_000_000L);
-                peerErrors.put(peer.publicKey(), error);
-                resolver.schedule(() -> resolve(key, endpoint), backoff, TimeUnit.NANOSECONDS);
+                wakeTimerIfEarlier();
+                return true;
+            } finally {
+                lock.unlock();
             }
-            wakeTimerIfEarlier();
-        } finally {
-            lock.unlock();
+        }
+
+        @Override
+        public boolean failed(PublicKey key, Endpoint endpoint, String error) {
+            lock.lock();
+            try {
+                Peer peer = wanting(key, endpoint);
+                if (peer == null) {
+                    return false;
+                }
+                peerErrors.put(key, error);
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The peer, if it is still open and configured with this endpoint. */
+        private Peer wanting(PublicKey key, Endpoint endpoint) {
+            if (!running) {
+                return null;
+            }
+            Peer peer = device.peer(key);
+            return peer != null && endpoint.equals(peer.config().endpoint()) ? peer : null;
         }
     }
 
@@ -319,6 +318,7 @@ final class TunnelRuntime implements Tunnel {
                 if (!keep.contains(p.publicKey())) {
                     device.removePeer(p.publicKey());
                     peerErrors.remove(p.publicKey());
+                    resolver.forget(p.publicKey());
                 }
             }
             config = newConfig;
@@ -353,7 +353,7 @@ final class TunnelRuntime implements Tunnel {
 
     private void resolveAll(List<PeerConfig> peers) {
         for (PeerConfig pc : peers) {
-            resolveNow(pc.publicKey(), pc.endpoint());
+            resolver.request(pc.publicKey(), pc.endpoint());
         }
     }
 
@@ -374,14 +374,10 @@ final class TunnelRuntime implements Tunnel {
         } catch (IOException e) {
             LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
         }
-        resolver.shutdownNow();
+        resolver.close();
         join(receiver);
         join(timer);
-        try {
-            resolver.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        resolver.awaitClosed(2000);
         lock.lock();
         try {
             device.destroy();
@@ -457,7 +453,7 @@ final class TunnelRuntime implements Tunnel {
         public void endpointStale(Peer peer) {
             Endpoint e = peer.config().endpoint();
             if (e != null && peer.handshakeAttempts() % 3 == 2) {
-                resolveNow(peer.publicKey(), e); // every third unanswered attempt, look the name up again
+                resolver.request(peer.publicKey(), e); // every third unanswered attempt, look the name up again
             }
         }
     }
