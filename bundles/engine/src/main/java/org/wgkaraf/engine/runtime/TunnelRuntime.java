@@ -294,12 +294,13 @@ final class TunnelRuntime implements Tunnel {
         if (!newConfig.name().equals(name)) {
             throw new IllegalArgumentException("a tunnel keeps its name (" + name + ")");
         }
-        if (!newConfig.privateKey().equals(config.privateKey())) {
-            throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
-        }
         List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
+            requireOpen();
+            if (!newConfig.privateKey().equals(config.privateKey())) {
+                throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
+            }
             if (newConfig.listenPort() != config.listenPort()) {
                 socket.swapTo(newConfig.listenPort());
             }
@@ -335,6 +336,7 @@ final class TunnelRuntime implements Tunnel {
         List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
+            requireOpen();
             socket.swapTo(config.listenPort());
             long now = time.nanoTime();
             for (Peer p : device.peers()) {
@@ -366,13 +368,15 @@ final class TunnelRuntime implements Tunnel {
             }
             running = false;
             timerWake.signalAll();
+            // Under the lock: a rebind or reconfigure either swapped the socket before (and this
+            // closes the new one) or comes after and finds the tunnel closed.
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
+            }
         } finally {
             lock.unlock();
-        }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
         }
         resolver.close();
         join(receiver);
@@ -385,6 +389,13 @@ final class TunnelRuntime implements Tunnel {
             lock.unlock();
         }
         onClose.run();
+    }
+
+    /** Under the lock: a closed tunnel binds no socket again. */
+    private void requireOpen() throws IOException {
+        if (!running) {
+            throw new IOException("tunnel " + name + " is closed");
+        }
     }
 
     private static void join(Thread t) {
