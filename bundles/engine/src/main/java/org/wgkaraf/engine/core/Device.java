@@ -22,12 +22,16 @@ import org.wgkaraf.engine.crypto.X25519;
 
 /**
  * The WireGuard protocol of one tunnel, without I/O: datagrams, inner packets and the current
- * monotonic time go in; datagrams to send, packets to deliver and the next deadline come out
- * through {@link CoreOutput}. Not thread-safe: the runtime calls it under one lock.
+ * monotonic time go in; datagrams to send go out through {@link CoreOutput}, an inner packet for
+ * the host is the return value of {@link #receive}, and the next deadline is {@link #nextDeadline}.
+ * Not thread-safe: the runtime calls it under one lock.
  *
  * <p>The three entry points are {@link #receive} (a datagram from the network), {@link #send} (an
  * inner packet from the host) and {@link #tick} (timers). Each drops what it cannot use, counts it
  * by {@link DropReason}, and never throws for anything a peer can send.
+ *
+ * <p>The core never hands a packet to the host itself: {@link #receive} returns it, so the caller
+ * can deliver it after releasing its lock (a host may send from inside its delivery).
  */
 public final class Device {
     private static final byte[] EMPTY = new byte[0];
@@ -143,16 +147,28 @@ public final class Device {
 
     // ------------------------------------------------------------------ inbound
 
-    /** A datagram from {@code source}. Never throws for its content. */
-    public void receive(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
+    /** Where {@link #receive} leaves an inner packet for the host: relative to the datagram's offset. */
+    public static final int INNER_OFFSET = Messages.TRANSPORT_HEADER_SIZE;
+
+    /**
+     * A datagram from {@code source}. Never throws for its content.
+     *
+     * @return the length of an inner IP packet for the host, decrypted in place at
+     *         {@code off + INNER_OFFSET} of {@code buf}; 0 when the datagram carries none (a
+     *         handshake, a keepalive, or dropped)
+     */
+    public int receive(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
         byte type = Messages.classify(buf, off, len);
         switch (type) {
-            case Messages.TYPE_TRANSPORT -> receiveTransport(buf, off, len, source, now, output);
+            case Messages.TYPE_TRANSPORT -> {
+                return receiveTransport(buf, off, len, source, now, output);
+            }
             case Messages.TYPE_INITIATION, Messages.TYPE_RESPONSE -> receiveHandshake(type, buf, off, len, source, now, output);
             case Messages.TYPE_COOKIE_REPLY -> receiveCookieReply(buf, off, now);
             case 0 -> drop(DropReason.UNKNOWN_TYPE);
             default -> drop(DropReason.MALFORMED);
         }
+        return 0;
     }
 
     private void receiveHandshake(byte type, byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
@@ -293,36 +309,36 @@ public final class Device {
         }
     }
 
-    private void receiveTransport(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
+    private int receiveTransport(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
         if (len - Messages.TRANSPORT_HEADER_SIZE - Constants.TAG_SIZE > Constants.MAX_INNER_PACKET + 16) {
             drop(DropReason.OVERSIZE);
-            return;
+            return 0;
         }
         IndexTable.Entry entry = indices.lookup(Messages.getInt(buf, off + Messages.TRANSPORT_RECEIVER));
         if (!(entry instanceof IndexTable.KeypairEntry ke)) {
             drop(DropReason.UNKNOWN_RECEIVER);
-            return;
+            return 0;
         }
         Keypair kp = ke.keypair();
         Peer peer = kp.peer;
         if (!kp.canReceive(now)) {
             drop(DropReason.KEY_EXPIRED);
-            return;
+            return 0;
         }
         long counter = Messages.getLong(buf, off + Messages.TRANSPORT_COUNTER);
         if (!kp.replay.check(counter)) {
             drop(DropReason.REPLAYED);
-            return;
+            return 0;
         }
         int dataOff = off + Messages.TRANSPORT_HEADER_SIZE;
         int plainLen = kp.receiving.open(counter, buf, dataOff, len - Messages.TRANSPORT_HEADER_SIZE, buf, dataOff);
         if (plainLen < 0) {
             drop(DropReason.DECRYPT_FAILED);
-            return;
+            return 0;
         }
         if (!kp.replay.accept(counter, Constants.REJECT_AFTER_MESSAGES)) {
             drop(DropReason.REPLAYED);
-            return;
+            return 0;
         }
         // Authenticated and not a replay: only now may the packet move the endpoint (roaming).
         if (receivedWithKeypair(peer, kp)) {
@@ -338,20 +354,20 @@ public final class Device {
         peer.timers.anyAuthenticatedPacketReceived();
         keepKeyFreshReceiving(peer, now, output);
         if (plainLen == 0) {
-            return; // keepalive
+            return 0; // keepalive
         }
         peer.timers.dataReceived(now);
         int innerLen = InnerPacket.length(buf, dataOff, plainLen);
         if (innerLen < 0) {
             drop(DropReason.INNER_MALFORMED);
-            return;
+            return 0;
         }
         int srcOff = InnerPacket.sourceOffset(buf, dataOff);
         if (allowedIps.lookup(buf, dataOff + srcOff, InnerPacket.addressLength(buf, dataOff)) != peer) {
             drop(DropReason.SOURCE_NOT_ALLOWED);
-            return;
+            return 0;
         }
-        output.deliver(peer, buf, dataOff, innerLen);
+        return innerLen; // at dataOff, which is off + INNER_OFFSET
     }
 
     // ------------------------------------------------------------------ outbound

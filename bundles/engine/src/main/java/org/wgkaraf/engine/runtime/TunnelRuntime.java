@@ -141,13 +141,14 @@ final class TunnelRuntime implements Tunnel {
                 continue;
             }
             int len = bb.position();
+            int inner = 0;
             lock.lock();
             try {
                 long now = time.nanoTime();
                 if (len >= RECEIVE_BUFFER) {
                     device.countDrop(DropReason.OVERSIZE);
                 } else {
-                    device.receive(buf, 0, len, src, now, output);
+                    inner = device.receive(buf, 0, len, src, now, output);
                 }
                 wakeTimerIfEarlier();
             } catch (RuntimeException e) {
@@ -157,6 +158,18 @@ final class TunnelRuntime implements Tunnel {
             } finally {
                 lock.unlock();
             }
+            if (inner > 0) {
+                // Outside the lock: the sink may send through this tunnel, or wait for a thread that does.
+                deliver(buf, Device.INNER_OFFSET, inner);
+            }
+        }
+    }
+
+    private void deliver(byte[] buf, int off, int len) {
+        try {
+            sink.deliver(buf, off, len);
+        } catch (RuntimeException e) {
+            LOG.warn("tunnel {}: packet sink failed", name, e);
         }
     }
 
@@ -418,7 +431,7 @@ final class TunnelRuntime implements Tunnel {
 
     // ------------------------------------------------------------------ core output
 
-    /** Sends through the current socket, delivers to the sink. Buffers are wrapped once per array. */
+    /** Sends through the current socket. Buffers are wrapped once per array. */
     private final class Output implements CoreOutput {
         private byte[] array1;
         private ByteBuffer buffer1;
@@ -449,15 +462,6 @@ final class TunnelRuntime implements Tunnel {
             array1 = buf;
             buffer1 = ByteBuffer.wrap(buf);
             return buffer1;
-        }
-
-        @Override
-        public void deliver(Peer from, byte[] buf, int off, int len) {
-            try {
-                sink.deliver(buf, off, len);
-            } catch (RuntimeException e) {
-                LOG.warn("tunnel {}: packet sink failed", name, e);
-            }
         }
 
         @Override

@@ -105,7 +105,7 @@ class TimersTest {
         // a datagram of the old session reaching b is refused
         byte[] replay = old.bytes().clone();
         Messages.putLong(replay, Messages.TRANSPORT_COUNTER, 99);
-        b.device.receive(replay, 0, replay.length, old.source(), net.clock.nanoTime(), b);
+        b.receive(replay, 0, replay.length, old.source());
         assertEquals(1, b.drops(DropReason.KEY_EXPIRED));
         assertFalse(a.peerOf(b).isUp(net.clock.nanoTime()), "peer is down 180 s after the latest handshake");
     }
