@@ -81,14 +81,14 @@ class HandshakeTest {
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
         Peer bSide = b.peerOf(a);
-        assertNotNull(bSide.next, "responder holds the new keypair as next");
-        assertNull(bSide.current);
+        assertNotNull(bSide.keypairs.next, "responder holds the new keypair as next");
+        assertNull(bSide.keypairs.current);
         assertFalse(bSide.isUp(net.clock.nanoTime()), "no handshake is complete for the responder yet");
         net.loss = d -> false;
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
-        assertNull(bSide.next);
-        assertNotNull(bSide.current);
+        assertNull(bSide.keypairs.next);
+        assertNotNull(bSide.keypairs.current);
         assertTrue(bSide.isUp(net.clock.nanoTime()));
     }
 
@@ -100,7 +100,7 @@ class HandshakeTest {
         TestNet.Datagram keepalive = a.sent.get(a.sent.size() - 1);
         assertEquals(Messages.TYPE_TRANSPORT, keepalive.type());
         assertEquals(32, keepalive.bytes().length, "a keepalive is an empty transport message");
-        assertNotNull(b.peerOf(a).current);
+        assertNotNull(b.peerOf(a).keypairs.current);
         assertTrue(b.delivered.isEmpty(), "keepalives are not delivered");
     }
 
@@ -201,7 +201,7 @@ class HandshakeTest {
         TestNet.link(a, "10.214.0.2/32", b, "10.214.0.1/32", null, false, 0);
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
-        Keypair kp = a.peerOf(b).current;
+        Keypair kp = a.peerOf(b).keypairs.current;
         assertNotNull(kp);
         a.device.destroy();
         assertTrue(kp.destroyed());

@@ -59,7 +59,7 @@ class TransportTest {
         b.receive(bad, 0, bad.length, d.source());
         assertEquals(1, b.drops(DropReason.DECRYPT_FAILED));
         // the counter of a forged packet is not burnt: the genuine one with counter 50 would still pass
-        assertTrue(b.peerOf(a).current.replay.check(50));
+        assertTrue(b.peerOf(a).keypairs.current.replay.check(50));
     }
 
     @Test
@@ -185,7 +185,7 @@ class TransportTest {
         Peer toB = a.peerOf(b);
         long inits = a.sentOfType(Messages.TYPE_INITIATION);
         net.clock.advanceSeconds(6); // past REKEY_TIMEOUT, so only the counter decides
-        toB.current.sendCounter = Constants.REKEY_AFTER_MESSAGES - 1;
+        toB.keypairs.current.sendCounter = Constants.REKEY_AFTER_MESSAGES - 1;
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 5)); // uses counter 2^60 - 1
         net.pump();
         assertEquals(inits, a.sentOfType(Messages.TYPE_INITIATION), "up to REKEY_AFTER_MESSAGES messages, no rekey");
@@ -194,7 +194,7 @@ class TransportTest {
         assertEquals(inits + 1, a.sentOfType(Messages.TYPE_INITIATION), "past REKEY_AFTER_MESSAGES: a new handshake");
 
         // a session whose counter reached REJECT_AFTER_MESSAGES sends nothing more with those keys
-        Keypair kp = a.peerOf(b).current;
+        Keypair kp = a.peerOf(b).keypairs.current;
         kp.sendCounter = Constants.REJECT_AFTER_MESSAGES;
         net.loss = d -> true;
         long transports = a.sentOfType(Messages.TYPE_TRANSPORT);
