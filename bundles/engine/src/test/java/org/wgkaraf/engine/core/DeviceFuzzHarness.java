@@ -84,6 +84,25 @@ final class DeviceFuzzHarness {
         return h;
     }
 
+    /**
+     * Runs the operations of {@code input}, at most {@value #MAX_OPS}. Each starts with a byte
+     * whose value modulo 9 selects it; reads past the input's end give zeros.
+     * <ol start="0">
+     *   <li>RAW: u16 length (mod 2048), then that many bytes: a datagram from A's address.</li>
+     *   <li>STRANGER: the same from an address B does not know.</li>
+     *   <li>INITIATION: A sends an initiation (21 ms on, past B's flood limit); then the exchange.</li>
+     *   <li>DATA: u8 payload length: A sends an IPv4 packet to B; then the exchange.</li>
+     *   <li>SEALED: u16 length (mod 2048), then that many bytes: sealed as they are with A's
+     *       session key and delivered (an empty one is a keepalive).</li>
+     *   <li>TIME: u16 times 8 ms pass; both run their timers; then the exchange.</li>
+     *   <li>REPLAY: u8 index: one of the datagrams B took before, again.</li>
+     *   <li>FLOOD: 130 responses with a valid MAC1: B is under load for the next second.</li>
+     *   <li>B_SENDS: u8 payload length: B sends an IPv4 packet to A; then the exchange.</li>
+     * </ol>
+     * The exchange delivers what A and B send each other until they stop; each datagram from A
+     * first takes one byte of input ({@link #mutate}): 0 deliver, 1 drop, 2 flip bytes, 3 flip
+     * bytes and recompute the MACs.
+     */
     void execute(byte[] input) {
         in = new Input(input);
         for (int ops = 0; ops < MAX_OPS && in.more(); ops++) {
@@ -158,7 +177,8 @@ final class DeviceFuzzHarness {
 
     /**
      * What the input does to one of A's datagrams (one byte, 0 when the input is used up):
-     * deliver it, drop it, or flip some of its bytes
+     * deliver it, drop it, or flip some of its bytes (u8 count mod 8 plus one, then a u8 position
+     * and a u8 mask for each)
      * and then (for a handshake message) recompute its MACs as A would, so that the flipped bytes
      * get past MAC1 and reach the Noise layer.
      */
