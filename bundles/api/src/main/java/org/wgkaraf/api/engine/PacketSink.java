@@ -7,8 +7,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface PacketSink {
     /**
-     * Called on the tunnel's receive thread. The bytes are valid only during the call: copy what
-     * must be kept. Must not block for long.
+     * Called on the tunnel's receive thread, without any lock of the engine held: the sink may
+     * send through the tunnel from inside the call, or wait for another thread that does. The
+     * bytes are valid only during the call: copy what must be kept. Must not block for long: the
+     * tunnel receives nothing meanwhile.
      */
     void deliver(byte[] packet, int offset, int length);
 }

@@ -20,12 +20,17 @@ public interface Tunnel extends AutoCloseable {
     /**
      * Applies a new configuration. Peers whose public key stays keep their sessions; a changed
      * listen port rebinds the socket; a changed private key drops every session.
+     *
+     * @throws java.io.IOException when the new port cannot be bound, or the tunnel is closed (a
+     *                             closed tunnel binds no socket again)
      */
     void reconfigure(TunnelConfig config) throws java.io.IOException;
 
     /**
      * The uplink changed (another interface or address): open a new socket on the same port, keep
      * the sessions, and re-resolve and re-handshake as needed. This is WireGuard roaming.
+     *
+     * @throws java.io.IOException when the port cannot be bound, or the tunnel is closed
      */
     void rebind() throws java.io.IOException;
 

@@ -3,10 +3,8 @@ package org.wgkaraf.engine.core;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,40 +20,46 @@ import org.wgkaraf.engine.crypto.X25519;
 
 /**
  * The WireGuard protocol of one tunnel, without I/O: datagrams, inner packets and the current
- * monotonic time go in; datagrams to send, packets to deliver and the next deadline come out
- * through {@link CoreOutput}. Not thread-safe: the runtime calls it under one lock.
+ * monotonic time go in; datagrams to send go out through {@link CoreOutput}, an inner packet for
+ * the host is the return value of {@link #receive}, and the next deadline is {@link #nextDeadline}.
+ * Not thread-safe: the runtime calls it under one lock.
  *
- * <p>The three entry points are {@link #receive} (a datagram from the network), {@link #send} (an
- * inner packet from the host) and {@link #tick} (timers). Each drops what it cannot use, counts it
- * by {@link DropReason}, and never throws for anything a peer can send.
+ * <p>The three entry points are {@link #receive} (a datagram from the network: decapsulate),
+ * {@link #send} (an inner packet from the host: encapsulate) and {@link #tick} (timers). Each
+ * drops what it cannot use, counts it by {@link DropReason}, and never throws for anything a peer
+ * can send. The core never hands a packet to the host itself: {@link #receive} returns it, so the
+ * caller can deliver it after releasing its lock (a host may send from inside its delivery).
+ *
+ * <p>This class holds the peer table, routing by allowed IPs, and the two packet paths. Its
+ * collaborators, one concept each: {@link HandshakeProtocol} (the handshake: its events and
+ * messages), {@link Keypairs} (a peer's sessions and when to rekey), {@link Timers} (the timer
+ * rules, one hook per protocol event), {@link LoadMonitor} (admitting handshake messages: MAC1,
+ * cookies under load, rate limit), {@link IndexTable} (session indices), {@link Drops} (counters).
  */
 public final class Device {
     private static final byte[] EMPTY = new byte[0];
+
+    /** Where {@link #receive} leaves an inner packet for the host: relative to the datagram's offset. */
+    public static final int INNER_OFFSET = Messages.TRANSPORT_HEADER_SIZE;
 
     private final byte[] staticPrivate = new byte[32];
     private final byte[] staticPublic = new byte[32];
     private final PublicKey publicKey;
     private final TimeSource time;
-    private final SecureRandom random;
     private final Random jitter;
-    private final TransportCipher.Factory aead;
     private final Tai64n tai64n;
 
     private final Map<ByteBuffer, Peer> peers = new HashMap<>();
     private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     private final IndexTable indices;
-    private final CookieChecker cookieChecker;
-    private final RateLimiter rateLimiter = new RateLimiter();
-
-    private final long[] drops = new long[DropReason.values().length];
-    private long handshakeWindowStart;
-    private int handshakesInWindow;
-    private long underLoadUntil = Long.MIN_VALUE;
+    private final Drops drops = new Drops();
+    private final HandshakeProtocol handshakes;
+    private final LoadMonitor load;
+    private final Timers.Keepalive keepalive = this::sendKeepalive;
 
     /** Scratch buffers: the per-packet paths allocate nothing. */
     private final byte[] out = new byte[Messages.TRANSPORT_HEADER_SIZE + Constants.MAX_INNER_PACKET + 16 + Constants.TAG_SIZE];
-    private final byte[] handshakeOut = new byte[Messages.INITIATION_SIZE];
-    private final byte[] timestamp = new byte[Constants.TIMESTAMP_SIZE];
+    private final byte[] cookieReplyOut = new byte[Messages.COOKIE_REPLY_SIZE];
 
     public Device(SecretKey privateKey, TimeSource time, SecureRandom random, TransportCipher.Factory aead) {
         this(privateKey, time, random, aead, new Tai64n(time::wallClockNanos));
@@ -73,12 +77,11 @@ public final class Device {
         X25519.publicKey(staticPrivate, staticPublic);
         this.publicKey = PublicKey.of(staticPublic);
         this.time = time;
-        this.random = random;
         this.jitter = new Random(random.nextLong());
-        this.aead = aead;
         this.tai64n = tai64n;
         this.indices = new IndexTable(random);
-        this.cookieChecker = new CookieChecker(staticPublic, random);
+        this.load = new LoadMonitor(new CookieChecker(staticPublic, random));
+        this.handshakes = new HandshakeProtocol(staticPrivate, staticPublic, peers, indices, random, aead, tai64n, time, drops);
     }
 
     public PublicKey publicKey() {
@@ -90,7 +93,7 @@ public final class Device {
         return tai64n;
     }
 
-    // ------------------------------------------------------------------ configuration
+    // ------------------------------------------------------------------ peer table
 
     /**
      * Adds a peer, or updates the pre-shared key, keepalive and allowed IPs of an existing one
@@ -103,7 +106,7 @@ public final class Device {
             if (Arrays.equals(key.array(), staticPublic)) {
                 throw new IllegalArgumentException("the peer's public key is our own public key");
             }
-            peer = new Peer(config, jitter);
+            peer = new Peer(config, jitter, indices);
             if (!X25519.sharedSecret(staticPrivate, peer.publicKey, peer.staticStatic)) {
                 peer.destroy();
                 throw new IllegalArgumentException("the peer's public key is a low-order point and cannot be used");
@@ -123,7 +126,7 @@ public final class Device {
         Peer peer = peers.remove(ByteBuffer.wrap(key.toBytes()));
         if (peer != null) {
             allowedIps.removeValue(peer);
-            zeroAndFlush(peer);
+            handshakes.forgetSessions(peer);
             peer.destroy();
         }
     }
@@ -141,192 +144,81 @@ public final class Device {
         peer.endpoint = endpoint;
     }
 
-    // ------------------------------------------------------------------ inbound
+    // ------------------------------------------------------------------ inbound: decapsulate
 
-    /** A datagram from {@code source}. Never throws for its content. */
-    public void receive(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
+    /**
+     * A datagram from {@code source}. Never throws for its content.
+     *
+     * @return the length of an inner IP packet for the host, decrypted in place at
+     *         {@code off + INNER_OFFSET} of {@code buf}; 0 when the datagram carries none (a
+     *         handshake, a keepalive, or dropped)
+     */
+    public int receive(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
         byte type = Messages.classify(buf, off, len);
         switch (type) {
-            case Messages.TYPE_TRANSPORT -> receiveTransport(buf, off, len, source, now, output);
+            case Messages.TYPE_TRANSPORT -> {
+                return receiveTransport(buf, off, len, source, now, output);
+            }
             case Messages.TYPE_INITIATION, Messages.TYPE_RESPONSE -> receiveHandshake(type, buf, off, len, source, now, output);
             case Messages.TYPE_COOKIE_REPLY -> receiveCookieReply(buf, off, now);
-            case 0 -> drop(DropReason.UNKNOWN_TYPE);
-            default -> drop(DropReason.MALFORMED);
+            case 0 -> drops.count(DropReason.UNKNOWN_TYPE);
+            default -> drops.count(DropReason.MALFORMED);
         }
+        return 0;
     }
 
+    /** Admitted by MAC1, and under load by cookie and rate, before any public-key work. */
     private void receiveHandshake(byte type, byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
-        if (!cookieChecker.checkMac1(buf, off, len)) {
-            drop(DropReason.BAD_MAC1);
+        LoadMonitor.Admission admission = load.admit(buf, off, len, source, now, cookieReplyOut);
+        if (admission == LoadMonitor.Admission.SEND_COOKIE_REPLY) {
+            output.sendDatagram(source, cookieReplyOut, 0, Messages.COOKIE_REPLY_SIZE);
+        }
+        if (admission != LoadMonitor.Admission.ADMITTED) {
+            drops.count(admission.dropReason());
             return;
         }
-        if (underLoad(now)) {
-            if (!cookieChecker.checkMac2(buf, off, len, source, now)) {
-                int sender = Messages.getInt(buf, off + 4);
-                int n = cookieChecker.createReply(buf, off, len, sender, source, now, handshakeOut);
-                output.sendDatagram(source, handshakeOut, 0, n);
-                drop(DropReason.COOKIE_REQUIRED);
-                return;
-            }
-            if (!rateLimiter.allow(source.getAddress(), now)) {
-                drop(DropReason.RATE_LIMITED);
-                return;
-            }
-        }
         if (type == Messages.TYPE_INITIATION) {
-            receiveInitiation(buf, off, source, now, output);
-        } else {
-            receiveResponse(buf, off, source, now, output);
+            handshakes.respond(buf, off, source, now, output);
+            return;
         }
-    }
-
-    /** Counts handshake messages per second; above the threshold we are under load for a while. */
-    private boolean underLoad(long now) {
-        if (now - handshakeWindowStart >= 1_000_000_000L) {
-            handshakeWindowStart = now;
-            handshakesInWindow = 0;
+        Peer peer = handshakes.complete(buf, off, source, now);
+        if (peer != null) {
+            sendKeepalive(peer, now, output); // confirms the session to the responder
         }
-        if (++handshakesInWindow > Constants.UNDER_LOAD_HANDSHAKES_PER_SECOND) {
-            underLoadUntil = now + Constants.UNDER_LOAD_AFTER_TIME;
-        }
-        return now < underLoadUntil;
     }
 
     public boolean isUnderLoad(long now) {
-        return now < underLoadUntil;
-    }
-
-    private void receiveInitiation(byte[] buf, int off, InetSocketAddress source, long now, CoreOutput output) {
-        Noise noise = Noise.wireGuard(staticPublic);
-        Peer peer = null;
-        try {
-            if (!noise.readA(staticPrivate, buf, off + Messages.INITIATION_EPHEMERAL)) {
-                drop(DropReason.HANDSHAKE_INVALID);
-                return;
-            }
-            peer = peers.get(ByteBuffer.wrap(noise.remoteStatic()));
-            if (peer == null || !noise.finishReadA(peer.staticStatic, buf, off + Messages.INITIATION_EPHEMERAL,
-                    Constants.TIMESTAMP_SIZE, timestamp)) {
-                drop(DropReason.HANDSHAKE_INVALID);
-                return;
-            }
-            Handshake hs = peer.handshake;
-            boolean replay = hs.hasTimestamp && Tai64n.compare(timestamp, 0, hs.greatestTimestamp, 0) <= 0;
-            boolean flood = hs.consumedAny && now - hs.lastInitiationConsumedAt < Constants.HANDSHAKE_INITIATION_RATE;
-            if (replay || flood) {
-                drop(DropReason.HANDSHAKE_REPLAYED);
-                return;
-            }
-            System.arraycopy(timestamp, 0, hs.greatestTimestamp, 0, Constants.TIMESTAMP_SIZE);
-            hs.hasTimestamp = true;
-            hs.lastInitiationConsumedAt = now;
-            hs.consumedAny = true;
-
-            peer.endpoint = source;
-            peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
-            peer.timers.anyAuthenticatedPacketReceived();
-
-            // The response, and the responder's keypair (confirmed by the initiator's first data).
-            int remoteIndex = Messages.getInt(buf, off + Messages.INITIATION_SENDER);
-            noise.generateEphemeral(random);
-            int localIndex = indices.newHandshakeIndex(peer);
-            byte[] msg = handshakeOut;
-            Messages.header(msg, 0, Messages.TYPE_RESPONSE);
-            Messages.putInt(msg, Messages.RESPONSE_SENDER, localIndex);
-            Messages.putInt(msg, Messages.RESPONSE_RECEIVER, remoteIndex);
-            if (!noise.writeB(peer.publicKey, peer.presharedKey, EMPTY, msg, Messages.RESPONSE_EPHEMERAL)) {
-                indices.remove(localIndex);
-                drop(DropReason.HANDSHAKE_INVALID);
-                return;
-            }
-            peer.cookies.addMacs(msg, Messages.RESPONSE_SIZE, now);
-            Keypair kp = deriveKeypair(peer, noise, false, localIndex, remoteIndex, now);
-            beginSession(peer, kp);
-            peer.timers.sessionDerived(now);
-            peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
-            peer.timers.anyAuthenticatedPacketSent();
-            sendDatagram(peer, msg, 0, Messages.RESPONSE_SIZE, output);
-        } finally {
-            noise.destroy();
-        }
-    }
-
-    private void receiveResponse(byte[] buf, int off, InetSocketAddress source, long now, CoreOutput output) {
-        int receiver = Messages.getInt(buf, off + Messages.RESPONSE_RECEIVER);
-        IndexTable.Entry entry = indices.lookup(receiver);
-        if (!(entry instanceof IndexTable.HandshakeEntry he)) {
-            drop(DropReason.HANDSHAKE_INVALID);
-            return;
-        }
-        Peer peer = he.peer();
-        Handshake hs = peer.handshake;
-        if (hs.state != Handshake.State.INITIATION_SENT || hs.localIndex != receiver) {
-            drop(DropReason.HANDSHAKE_INVALID);
-            return;
-        }
-        // Work on a copy: a forged response must not spoil the handshake we wait on.
-        Noise noise = hs.noise.copy();
-        try {
-            if (!noise.readB(staticPrivate, peer.presharedKey, buf, off + Messages.RESPONSE_EPHEMERAL, 0, EMPTY)) {
-                drop(DropReason.HANDSHAKE_INVALID);
-                return;
-            }
-            int remoteIndex = Messages.getInt(buf, off + Messages.RESPONSE_SENDER);
-            hs.clear();
-            peer.endpoint = source;
-            peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
-            peer.timers.anyAuthenticatedPacketReceived();
-            Keypair kp = deriveKeypair(peer, noise, true, receiver, remoteIndex, now);
-            beginSession(peer, kp);
-            peer.timers.sessionDerived(now);
-            handshakeComplete(peer, now);
-            sendKeepalive(peer, now, output);
-        } finally {
-            noise.destroy();
-        }
+        return load.isUnderLoad(now);
     }
 
     private void receiveCookieReply(byte[] buf, int off, long now) {
         IndexTable.Entry entry = indices.lookup(Messages.getInt(buf, off + Messages.COOKIE_REPLY_RECEIVER));
         if (entry == null || !entry.peer().cookies.consumeReply(buf, off, now)) {
-            drop(DropReason.COOKIE_INVALID);
+            drops.count(DropReason.COOKIE_INVALID);
         }
     }
 
-    private void receiveTransport(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
+    /** Index, then the keypair opens it; only then the endpoint, the timers, and the inner source check. */
+    private int receiveTransport(byte[] buf, int off, int len, InetSocketAddress source, long now, CoreOutput output) {
         if (len - Messages.TRANSPORT_HEADER_SIZE - Constants.TAG_SIZE > Constants.MAX_INNER_PACKET + 16) {
-            drop(DropReason.OVERSIZE);
-            return;
+            drops.count(DropReason.OVERSIZE);
+            return 0;
         }
         IndexTable.Entry entry = indices.lookup(Messages.getInt(buf, off + Messages.TRANSPORT_RECEIVER));
         if (!(entry instanceof IndexTable.KeypairEntry ke)) {
-            drop(DropReason.UNKNOWN_RECEIVER);
-            return;
+            drops.count(DropReason.UNKNOWN_RECEIVER);
+            return 0;
         }
         Keypair kp = ke.keypair();
         Peer peer = kp.peer;
-        if (!kp.canReceive(now)) {
-            drop(DropReason.KEY_EXPIRED);
-            return;
-        }
-        long counter = Messages.getLong(buf, off + Messages.TRANSPORT_COUNTER);
-        if (!kp.replay.check(counter)) {
-            drop(DropReason.REPLAYED);
-            return;
-        }
-        int dataOff = off + Messages.TRANSPORT_HEADER_SIZE;
-        int plainLen = kp.receiving.open(counter, buf, dataOff, len - Messages.TRANSPORT_HEADER_SIZE, buf, dataOff);
+        int plainLen = kp.open(buf, off, len, now, drops);
         if (plainLen < 0) {
-            drop(DropReason.DECRYPT_FAILED);
-            return;
+            return 0;
         }
-        if (!kp.replay.accept(counter, Constants.REJECT_AFTER_MESSAGES)) {
-            drop(DropReason.REPLAYED);
-            return;
-        }
+        int dataOff = off + INNER_OFFSET;
         // Authenticated and not a replay: only now may the packet move the endpoint (roaming).
-        if (receivedWithKeypair(peer, kp)) {
-            handshakeComplete(peer, now);
+        if (peer.keypairs.confirm(kp)) {
+            peer.sessionConfirmed(now, time.wallClockNanos());
             sendStaged(peer, now, output);
         }
         if (!source.equals(peer.endpoint)) {
@@ -336,25 +228,28 @@ public final class Device {
         peer.rxPackets++;
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
         peer.timers.anyAuthenticatedPacketReceived();
-        keepKeyFreshReceiving(peer, now, output);
+        if (peer.keypairs.rekeyBeforeExpiry(peer.timers, now)) {
+            peer.timers.sentLastMinuteHandshake = true;
+            handshakes.initiate(peer, false, now, output);
+        }
         if (plainLen == 0) {
-            return; // keepalive
+            return 0; // keepalive
         }
         peer.timers.dataReceived(now);
         int innerLen = InnerPacket.length(buf, dataOff, plainLen);
         if (innerLen < 0) {
-            drop(DropReason.INNER_MALFORMED);
-            return;
+            drops.count(DropReason.INNER_MALFORMED);
+            return 0;
         }
         int srcOff = InnerPacket.sourceOffset(buf, dataOff);
         if (allowedIps.lookup(buf, dataOff + srcOff, InnerPacket.addressLength(buf, dataOff)) != peer) {
-            drop(DropReason.SOURCE_NOT_ALLOWED);
-            return;
+            drops.count(DropReason.SOURCE_NOT_ALLOWED);
+            return 0;
         }
-        output.deliver(peer, buf, dataOff, innerLen);
+        return innerLen;
     }
 
-    // ------------------------------------------------------------------ outbound
+    // ------------------------------------------------------------------ outbound: encapsulate
 
     /**
      * An inner IP packet from the host: route it by destination to a peer and encrypt it, or queue
@@ -362,33 +257,35 @@ public final class Device {
      */
     public boolean send(byte[] packet, int off, int len, long now, CoreOutput output) {
         if (len > Constants.MAX_INNER_PACKET) {
-            drop(DropReason.OVERSIZE);
+            drops.count(DropReason.OVERSIZE);
             return false;
         }
         if (InnerPacket.length(packet, off, len) != len) {
-            drop(DropReason.INNER_MALFORMED);
+            drops.count(DropReason.INNER_MALFORMED);
             return false;
         }
         Peer peer = allowedIps.lookup(packet, off + InnerPacket.destinationOffset(packet, off),
                 InnerPacket.addressLength(packet, off));
         if (peer == null) {
-            drop(DropReason.NO_ROUTE);
+            drops.count(DropReason.NO_ROUTE);
             return false;
         }
         if (peer.endpoint == null) {
             peer.lastError = "no endpoint known for this peer";
-            drop(DropReason.NO_ENDPOINT);
+            drops.count(DropReason.NO_ENDPOINT);
             return false;
         }
-        Keypair kp = peer.current;
+        Keypair kp = peer.keypairs.current;
         if (peer.staged.isEmpty() && kp != null && kp.canSend(now)) {
             encryptAndSend(peer, kp, packet, off, len, now, output);
-            keepKeyFreshSending(peer, kp, now, output);
+            if (Keypairs.rekeyAfterSending(kp, now)) {
+                handshakes.initiate(peer, false, now, output);
+            }
             return true;
         }
         if (peer.staged.size() >= Constants.MAX_STAGED_PACKETS) {
             peer.staged.pollFirst();
-            drop(DropReason.QUEUE_FULL);
+            drops.count(DropReason.QUEUE_FULL);
         }
         peer.staged.addLast(Arrays.copyOfRange(packet, off, off + len));
         sendStaged(peer, now, output);
@@ -397,16 +294,18 @@ public final class Device {
 
     /** Sends the queued packets with the current session, or starts a handshake for them. */
     private void sendStaged(Peer peer, long now, CoreOutput output) {
-        Keypair kp = peer.current;
+        Keypair kp = peer.keypairs.current;
         if (kp == null || !kp.canSend(now)) {
-            sendInitiation(peer, false, now, output);
+            handshakes.initiate(peer, false, now, output);
             return;
         }
         byte[] p;
         while ((p = peer.staged.pollFirst()) != null) {
             encryptAndSend(peer, kp, p, 0, p.length, now, output);
         }
-        keepKeyFreshSending(peer, kp, now, output);
+        if (Keypairs.rekeyAfterSending(kp, now)) {
+            handshakes.initiate(peer, false, now, output);
+        }
     }
 
     private void sendKeepalive(Peer peer, long now, CoreOutput output) {
@@ -416,18 +315,10 @@ public final class Device {
         sendStaged(peer, now, output);
     }
 
+    /** Seals one packet on the session and sends it, then tells the timers. */
     private void encryptAndSend(Peer peer, Keypair kp, byte[] packet, int off, int len, long now, CoreOutput output) {
-        long counter = kp.sendCounter++;
-        int padded = (len + 15) & ~15;
-        byte[] o = out;
-        Messages.header(o, 0, Messages.TYPE_TRANSPORT);
-        Messages.putInt(o, Messages.TRANSPORT_RECEIVER, kp.remoteIndex);
-        Messages.putLong(o, Messages.TRANSPORT_COUNTER, counter);
-        System.arraycopy(packet, off, o, Messages.TRANSPORT_HEADER_SIZE, len);
-        Arrays.fill(o, Messages.TRANSPORT_HEADER_SIZE + len, Messages.TRANSPORT_HEADER_SIZE + padded, (byte) 0);
-        int n = kp.sending.seal(counter, o, Messages.TRANSPORT_HEADER_SIZE, padded, o, Messages.TRANSPORT_HEADER_SIZE);
-        int total = Messages.TRANSPORT_HEADER_SIZE + n;
-        sendDatagram(peer, o, 0, total, output);
+        int total = kp.seal(packet, off, len, out);
+        peer.send(out, 0, total, output);
         peer.txBytes += total;
         peer.txPackets++;
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
@@ -435,53 +326,6 @@ public final class Device {
         if (len > 0) {
             peer.timers.dataSent(now);
         }
-    }
-
-    private void sendDatagram(Peer peer, byte[] buf, int off, int len, CoreOutput output) {
-        if (peer.endpoint != null) {
-            output.sendDatagram(peer.endpoint, buf, off, len);
-        }
-    }
-
-    /** Starts a handshake unless one went out less than REKEY_TIMEOUT ago. */
-    private void sendInitiation(Peer peer, boolean retry, long now, CoreOutput output) {
-        if (!retry) {
-            peer.timers.handshakeAttempts = 0;
-        }
-        Handshake hs = peer.handshake;
-        if (hs.sentAny && now - hs.lastSentAt < Constants.REKEY_TIMEOUT) {
-            return;
-        }
-        if (peer.endpoint == null) {
-            peer.lastError = "no endpoint known for this peer";
-            return;
-        }
-        hs.lastSentAt = now;
-        hs.sentAny = true;
-        if (hs.state == Handshake.State.INITIATION_SENT) {
-            indices.remove(hs.localIndex);
-        }
-        hs.clear();
-        Noise noise = Noise.wireGuard(peer.publicKey);
-        noise.generateEphemeral(random);
-        int localIndex = indices.newHandshakeIndex(peer);
-        byte[] msg = handshakeOut;
-        Messages.header(msg, 0, Messages.TYPE_INITIATION);
-        Messages.putInt(msg, Messages.INITIATION_SENDER, localIndex);
-        tai64n.now(timestamp, 0);
-        if (!noise.writeA(staticPublic, peer.staticStatic, peer.publicKey, timestamp, msg, Messages.INITIATION_EPHEMERAL)) {
-            noise.destroy();
-            indices.remove(localIndex);
-            return;
-        }
-        peer.cookies.addMacs(msg, Messages.INITIATION_SIZE, now);
-        hs.noise = noise;
-        hs.localIndex = localIndex;
-        hs.state = Handshake.State.INITIATION_SENT;
-        peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveInterval);
-        peer.timers.anyAuthenticatedPacketSent();
-        peer.timers.handshakeInitiated(now);
-        sendDatagram(peer, msg, 0, Messages.INITIATION_SIZE, output);
     }
 
     /** Starts the peers that keep the tunnel open by themselves (persistent keepalive). */
@@ -499,7 +343,7 @@ public final class Device {
      */
     public void keepaliveAll(long now, CoreOutput output) {
         for (Peer peer : peers.values()) {
-            if (peer.endpoint != null && (peer.current != null || peer.persistentKeepaliveInterval > 0)) {
+            if (peer.endpoint != null && (peer.keypairs.current != null || peer.persistentKeepaliveInterval > 0)) {
                 sendKeepalive(peer, now, output);
             }
         }
@@ -507,162 +351,16 @@ public final class Device {
 
     /** Starts a handshake with {@code peer} now (within the REKEY_TIMEOUT limit). */
     public void initiate(Peer peer, long now, CoreOutput output) {
-        sendInitiation(peer, false, now, output);
-    }
-
-    // ------------------------------------------------------------------ sessions
-
-    private Keypair deriveKeypair(Peer peer, Noise noise, boolean initiator, int localIndex, int remoteIndex, long now) {
-        byte[] first = new byte[32];
-        byte[] second = new byte[32];
-        try {
-            noise.split(first, second);
-            TransportCipher send = aead.create(initiator ? first : second);
-            TransportCipher recv = aead.create(initiator ? second : first);
-            Keypair kp = new Keypair(peer, send, recv, now, initiator, localIndex, remoteIndex);
-            indices.bindKeypair(kp);
-            return kp;
-        } finally {
-            Arrays.fill(first, (byte) 0);
-            Arrays.fill(second, (byte) 0);
-        }
-    }
-
-    /** Puts a new keypair in its slot: current for the initiator, next (unconfirmed) for the responder. */
-    private void beginSession(Peer peer, Keypair kp) {
-        if (kp.initiator) {
-            if (peer.next != null) {
-                Keypair confirmedNever = peer.next;
-                peer.next = null;
-                destroy(peer.previous);
-                peer.previous = confirmedNever;
-                destroy(peer.current);
-            } else {
-                destroy(peer.previous);
-                peer.previous = peer.current;
-            }
-            peer.current = kp;
-        } else {
-            destroy(peer.next);
-            peer.next = kp;
-            destroy(peer.previous);
-            peer.previous = null;
-        }
-    }
-
-    /** Key confirmation: the first packet on the responder's next keypair makes it current. */
-    private boolean receivedWithKeypair(Peer peer, Keypair kp) {
-        if (kp != peer.next) {
-            return false;
-        }
-        destroy(peer.previous);
-        peer.previous = peer.current;
-        peer.current = kp;
-        peer.next = null;
-        return true;
-    }
-
-    private void handshakeComplete(Peer peer, long now) {
-        peer.timers.handshakeComplete();
-        peer.lastHandshakeNanos = now;
-        peer.lastHandshakeWallNanos = time.wallClockNanos();
-        peer.hasHandshake = true;
-        peer.lastError = null;
-    }
-
-    private void destroy(Keypair kp) {
-        if (kp != null) {
-            indices.remove(kp.localIndex);
-            kp.destroy();
-        }
-    }
-
-    /** The initiator rekeys after REKEY_AFTER_TIME; anyone after REKEY_AFTER_MESSAGES. */
-    private void keepKeyFreshSending(Peer peer, Keypair kp, long now, CoreOutput output) {
-        if ((kp.initiator && now - kp.created > Constants.REKEY_AFTER_TIME)
-                || Long.compareUnsigned(kp.sendCounter, Constants.REKEY_AFTER_MESSAGES) > 0) {
-            sendInitiation(peer, false, now, output);
-        }
-    }
-
-    /** An initiator whose session nears REJECT_AFTER_TIME rekeys once on receive, in case it sends nothing. */
-    private void keepKeyFreshReceiving(Peer peer, long now, CoreOutput output) {
-        Keypair kp = peer.current;
-        if (peer.timers.sentLastMinuteHandshake || kp == null || !kp.initiator) {
-            return;
-        }
-        if (now - kp.created > Constants.REJECT_AFTER_TIME - Constants.KEEPALIVE_TIMEOUT - Constants.REKEY_TIMEOUT) {
-            peer.timers.sentLastMinuteHandshake = true;
-            sendInitiation(peer, false, now, output);
-        }
-    }
-
-    private void zeroAndFlush(Peer peer) {
-        destroy(peer.previous);
-        destroy(peer.current);
-        destroy(peer.next);
-        peer.previous = peer.current = peer.next = null;
-        if (peer.handshake.state == Handshake.State.INITIATION_SENT) {
-            indices.remove(peer.handshake.localIndex);
-        }
-        peer.handshake.clear();
-        peer.staged.clear();
+        handshakes.initiate(peer, false, now, output);
     }
 
     // ------------------------------------------------------------------ timers
 
-    /** Runs every timer whose deadline has passed. */
+    /** Runs every timer whose deadline has passed (the rules are in {@link Timers}). */
     public void tick(long now, CoreOutput output) {
         for (Peer peer : peers.values()) {
-            Timers t = peer.timers;
-            if (t.retransmitHandshake <= now) {
-                t.retransmitHandshake = Timers.NEVER;
-                retransmitHandshakeExpired(peer, now, output);
-            }
-            if (t.sendKeepalive <= now) {
-                t.sendKeepalive = Timers.NEVER;
-                sendKeepalive(peer, now, output);
-                if (t.needAnotherKeepalive) {
-                    t.needAnotherKeepalive = false;
-                    t.sendKeepalive = now + Constants.KEEPALIVE_TIMEOUT;
-                }
-            }
-            if (t.newHandshake <= now) {
-                t.newHandshake = Timers.NEVER;
-                output.endpointStale(peer);
-                sendInitiation(peer, false, now, output);
-            }
-            if (t.zeroKeyMaterial <= now) {
-                t.zeroKeyMaterial = Timers.NEVER;
-                zeroAndFlush(peer);
-            }
-            if (t.persistentKeepalive <= now) {
-                t.persistentKeepalive = Timers.NEVER;
-                if (peer.persistentKeepaliveInterval > 0) {
-                    sendKeepalive(peer, now, output);
-                }
-            }
+            peer.timers.runExpired(peer, now, handshakes, keepalive, output);
         }
-    }
-
-    private void retransmitHandshakeExpired(Peer peer, long now, CoreOutput output) {
-        Timers t = peer.timers;
-        if (t.handshakeAttempts > Constants.MAX_TIMER_HANDSHAKES) {
-            // Give up: REKEY_ATTEMPT_TIME passed without an answer. New traffic starts again.
-            peer.lastError = "no handshake answer for " + Constants.REKEY_ATTEMPT_TIME / 1_000_000_000L + " s";
-            t.sendKeepalive = Timers.NEVER;
-            peer.staged.clear();
-            if (!Timers.pending(t.zeroKeyMaterial)) {
-                t.zeroKeyMaterial = now + 3 * Constants.REJECT_AFTER_TIME;
-            }
-            return;
-        }
-        t.handshakeAttempts++;
-        if (t.handshakeAttempts > 1) {
-            peer.lastError = "handshake not answered (" + t.handshakeAttempts + " attempts)";
-        }
-        output.endpointStale(peer);
-        sendInitiation(peer, true, now, output);
     }
 
     /** The earliest deadline of any timer, or {@link Long#MAX_VALUE}. */
@@ -676,43 +374,29 @@ public final class Device {
 
     // ------------------------------------------------------------------ status
 
-    private void drop(DropReason reason) {
-        drops[reason.ordinal()]++;
-    }
-
     /** Counts a drop found by the runtime (e.g. an oversize datagram). */
     public void countDrop(DropReason reason) {
-        drop(reason);
+        drops.count(reason);
     }
 
     public Map<DropReason, Long> drops() {
-        Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
-        for (DropReason r : DropReason.values()) {
-            if (drops[r.ordinal()] != 0) {
-                m.put(r, drops[r.ordinal()]);
-            }
-        }
-        return m;
+        return drops.snapshot();
     }
 
     public PeerStatus status(Peer peer, long now) {
-        Instant latest = peer.hasHandshake
-                ? Instant.ofEpochSecond(0, peer.lastHandshakeWallNanos) : null;
-        return new PeerStatus(peer.publicKeyValue, peer.endpoint, peer.isUp(now), latest,
-                peer.rxBytes, peer.txBytes, peer.rxPackets, peer.txPackets,
-                peer.config.persistentKeepaliveSeconds(), peer.lastError);
+        return peer.status(now);
     }
 
     /** Zeroes every key: the static key, every session, every handshake. */
     public void destroy() {
         for (Peer peer : peers.values()) {
-            zeroAndFlush(peer);
+            handshakes.forgetSessions(peer);
             peer.destroy();
         }
         peers.clear();
         allowedIps.clear();
         indices.clear();
-        cookieChecker.destroy();
+        load.destroy();
         Arrays.fill(staticPrivate, (byte) 0);
     }
 

@@ -1,5 +1,7 @@
 package org.wgkaraf.engine.core;
 
+import java.util.Arrays;
+import org.wgkaraf.api.engine.DropReason;
 import org.wgkaraf.engine.crypto.TransportCipher;
 
 /**
@@ -41,6 +43,51 @@ final class Keypair {
     /** Usable for receiving: not past REJECT_AFTER_TIME. */
     boolean canReceive(long now) {
         return !destroyed && now - created < Constants.REJECT_AFTER_TIME;
+    }
+
+    /**
+     * Frames, pads to 16 and seals {@code len} bytes of {@code packet} as the next transport
+     * message (whitepaper 5.4.6) into {@code out}, from its start. Returns the message's length.
+     */
+    int seal(byte[] packet, int off, int len, byte[] out) {
+        long counter = sendCounter++;
+        int padded = (len + 15) & ~15;
+        Messages.header(out, 0, Messages.TYPE_TRANSPORT);
+        Messages.putInt(out, Messages.TRANSPORT_RECEIVER, remoteIndex);
+        Messages.putLong(out, Messages.TRANSPORT_COUNTER, counter);
+        System.arraycopy(packet, off, out, Messages.TRANSPORT_HEADER_SIZE, len);
+        Arrays.fill(out, Messages.TRANSPORT_HEADER_SIZE + len, Messages.TRANSPORT_HEADER_SIZE + padded, (byte) 0);
+        return Messages.TRANSPORT_HEADER_SIZE
+                + sending.seal(counter, out, Messages.TRANSPORT_HEADER_SIZE, padded, out, Messages.TRANSPORT_HEADER_SIZE);
+    }
+
+    /**
+     * Opens the transport message of {@code len} bytes at {@code buf[off]} in place: the replay
+     * window first (cheap), then the AEAD, then the window again, now that the counter is
+     * authentic. Returns the plaintext's length (at {@code off + TRANSPORT_HEADER_SIZE}), or -1
+     * with the reason counted.
+     */
+    int open(byte[] buf, int off, int len, long now, Drops drops) {
+        if (!canReceive(now)) {
+            drops.count(DropReason.KEY_EXPIRED);
+            return -1;
+        }
+        long counter = Messages.getLong(buf, off + Messages.TRANSPORT_COUNTER);
+        if (!replay.check(counter)) {
+            drops.count(DropReason.REPLAYED);
+            return -1;
+        }
+        int dataOff = off + Messages.TRANSPORT_HEADER_SIZE;
+        int plainLen = receiving.open(counter, buf, dataOff, len - Messages.TRANSPORT_HEADER_SIZE, buf, dataOff);
+        if (plainLen < 0) {
+            drops.count(DropReason.DECRYPT_FAILED);
+            return -1;
+        }
+        if (!replay.accept(counter, Constants.REJECT_AFTER_MESSAGES)) {
+            drops.count(DropReason.REPLAYED);
+            return -1;
+        }
+        return plainLen;
     }
 
     boolean destroyed() {

@@ -1,10 +1,12 @@
 package org.wgkaraf.engine.core;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Random;
 import org.wgkaraf.api.engine.PeerConfig;
+import org.wgkaraf.api.engine.PeerStatus;
 import org.wgkaraf.api.engine.PublicKey;
 
 /** One peer of a {@link Device}: its keys, endpoint, handshake, sessions, timers, queue and counters. */
@@ -23,9 +25,7 @@ public final class Peer {
     final CookieGenerator cookies;
     final Timers timers;
 
-    Keypair previous;
-    Keypair current;
-    Keypair next;
+    final Keypairs keypairs;
 
     /** Packets waiting for a session. */
     final ArrayDeque<byte[]> staged = new ArrayDeque<>();
@@ -40,11 +40,12 @@ public final class Peer {
     boolean hasHandshake;
     String lastError;
 
-    Peer(PeerConfig config, Random jitter) {
+    Peer(PeerConfig config, Random jitter, IndexTable indices) {
         this.publicKey = config.publicKey().toBytes();
         this.publicKeyValue = config.publicKey();
         this.cookies = new CookieGenerator(publicKey);
         this.timers = new Timers(jitter);
+        this.keypairs = new Keypairs(indices);
         apply(config);
     }
 
@@ -61,6 +62,29 @@ public final class Peer {
         if (persistentKeepaliveInterval == 0) {
             timers.persistentKeepalive = Timers.NEVER;
         }
+    }
+
+    /** Sends a datagram to this peer's endpoint, if it has one. */
+    void send(byte[] buf, int off, int len, CoreOutput output) {
+        if (endpoint != null) {
+            output.sendDatagram(endpoint, buf, off, len);
+        }
+    }
+
+    /** A handshake completed and its session is confirmed (we got the response, or the initiator's first packet). */
+    void sessionConfirmed(long now, long wallNanos) {
+        timers.handshakeComplete();
+        lastHandshakeNanos = now;
+        lastHandshakeWallNanos = wallNanos;
+        hasHandshake = true;
+        lastError = null;
+    }
+
+    /** What {@code wg show} would say of this peer. */
+    PeerStatus status(long now) {
+        Instant latest = hasHandshake ? Instant.ofEpochSecond(0, lastHandshakeWallNanos) : null;
+        return new PeerStatus(publicKeyValue, endpoint, isUp(now), latest, rxBytes, txBytes, rxPackets, txPackets,
+                config.persistentKeepaliveSeconds(), lastError);
     }
 
     public PublicKey publicKey() {

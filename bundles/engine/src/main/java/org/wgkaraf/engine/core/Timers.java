@@ -3,10 +3,17 @@ package org.wgkaraf.engine.core;
 import java.util.Random;
 
 /**
- * The five timers of a peer (whitepaper section 6), as deadlines in monotonic nanoseconds, and one
- * hook per protocol event that arms or stops them. {@link Device#tick} runs the expired ones.
+ * The five timers of a peer (whitepaper section 6), as deadlines in monotonic nanoseconds: one
+ * hook per protocol event that arms or stops them, and what each does when it expires
+ * ({@link #runExpired}, called by {@link Device#tick}). The protocol's timer rules are all here.
  */
 final class Timers {
+    /** How the device sends a keepalive: an empty transport packet, or a handshake if there is no session. */
+    @FunctionalInterface
+    interface Keepalive {
+        void send(Peer peer, long now, CoreOutput output);
+    }
+
     static final long NEVER = Long.MAX_VALUE;
 
     /** Resend the initiation when no response came (REKEY_TIMEOUT + jitter). */
@@ -86,6 +93,70 @@ final class Timers {
     /** New transport keys were derived. */
     void sessionDerived(long now) {
         zeroKeyMaterial = now + 3 * Constants.REJECT_AFTER_TIME;
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    /** Runs each of {@code peer}'s timers whose deadline has passed, once. */
+    void runExpired(Peer peer, long now, HandshakeProtocol handshakes, Keepalive keepalive, CoreOutput output) {
+        if (retransmitHandshake <= now) {
+            retransmitHandshake = NEVER;
+            expiredRetransmitHandshake(peer, now, handshakes, output);
+        }
+        if (sendKeepalive <= now) {
+            sendKeepalive = NEVER;
+            expiredSendKeepalive(peer, now, keepalive, output);
+        }
+        if (newHandshake <= now) {
+            newHandshake = NEVER;
+            expiredNewHandshake(peer, now, handshakes, output);
+        }
+        if (zeroKeyMaterial <= now) {
+            zeroKeyMaterial = NEVER;
+            handshakes.forgetSessions(peer);
+        }
+        if (persistentKeepalive <= now) {
+            persistentKeepalive = NEVER;
+            if (peer.persistentKeepaliveInterval > 0) {
+                keepalive.send(peer, now, output);
+            }
+        }
+    }
+
+    /** No response to our initiation: try again, up to REKEY_ATTEMPT_TIME, then give up until new traffic. */
+    private void expiredRetransmitHandshake(Peer peer, long now, HandshakeProtocol handshakes, CoreOutput output) {
+        if (handshakeAttempts > Constants.MAX_TIMER_HANDSHAKES) {
+            peer.lastError = "no handshake answer for " + Constants.REKEY_ATTEMPT_TIME / 1_000_000_000L + " s";
+            sendKeepalive = NEVER;
+            peer.staged.clear();
+            // Keys we still hold are zeroed in a while, unless a handshake succeeds first.
+            if (!pending(zeroKeyMaterial)) {
+                zeroKeyMaterial = now + 3 * Constants.REJECT_AFTER_TIME;
+            }
+            return;
+        }
+        handshakeAttempts++;
+        if (handshakeAttempts > 1) {
+            peer.lastError = "handshake not answered (" + handshakeAttempts + " attempts)";
+        }
+        // The endpoint may have moved (dynamic DNS): the runtime may look its name up again.
+        output.endpointStale(peer);
+        handshakes.initiate(peer, true, now, output);
+    }
+
+    /** We received data and sent nothing back for KEEPALIVE_TIMEOUT: tell the peer we are alive. */
+    private void expiredSendKeepalive(Peer peer, long now, Keepalive keepalive, CoreOutput output) {
+        keepalive.send(peer, now, output);
+        if (needAnotherKeepalive) {
+            needAnotherKeepalive = false;
+            sendKeepalive = now + Constants.KEEPALIVE_TIMEOUT;
+        }
+    }
+
+    /** We sent data and heard nothing back for KEEPALIVE_TIMEOUT + REKEY_TIMEOUT: the session may be dead. */
+    private void expiredNewHandshake(Peer peer, long now, HandshakeProtocol handshakes, CoreOutput output) {
+        output.endpointStale(peer);
+        handshakes.initiate(peer, false, now, output);
     }
 
     void stopAll() {

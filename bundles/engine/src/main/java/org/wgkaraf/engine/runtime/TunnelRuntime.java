@@ -1,28 +1,21 @@
 package org.wgkaraf.engine.runtime;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wgkaraf.api.engine.DropReason;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.PeerConfig;
@@ -31,7 +24,6 @@ import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.TunnelStatus;
-import org.wgkaraf.engine.core.CoreOutput;
 import org.wgkaraf.engine.core.Device;
 import org.wgkaraf.engine.core.Peer;
 import org.wgkaraf.engine.core.Tai64n;
@@ -39,238 +31,83 @@ import org.wgkaraf.engine.core.TimeSource;
 import org.wgkaraf.engine.crypto.Transport;
 
 /**
- * A running tunnel: one UDP socket, a receive thread, a timer thread and a resolver around one
- * protocol {@link Device}. Every call into the device holds {@link #lock}.
+ * A running tunnel, as the {@link Tunnel} API sees it: one protocol {@link Device} and the pieces
+ * around it, each its own class: the socket and its swap ({@link UdpSocket}), the receive thread
+ * ({@link ReceiveLoop}), the timer thread ({@link TimerLoop}), the endpoint resolver
+ * ({@link EndpointResolver}) and the device's way out to the network ({@link SocketOutput}).
+ *
+ * <p>One lock, {@link #lock}, guards the device and this class's mutable state; every call into
+ * the device holds it. docs/threading.md says which thread takes it when, and what is called
+ * without it (the packet sink, the host resolver).
  */
 final class TunnelRuntime implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelRuntime.class);
-    private static final int RECEIVE_BUFFER = 65536 + 64;
-    private static final long MAX_TIMER_WAIT = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long MAX_RESOLVE_BACKOFF = TimeUnit.SECONDS.toNanos(60);
+    private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(5);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition timerWake = lock.newCondition();
+    private final String name;
     private final TimeSource time;
-    private final HostResolver hosts;
-    private final PacketSink sink;
     private final Runnable onClose;
     private final Device device;
-    private final String name;
-    private final Output output = new Output();
-    private final Map<PublicKey, Long> resolveBackoff = new HashMap<>();
-    /** Why a peer's endpoint is unknown (its name does not resolve); shown until it resolves. */
-    private final Map<PublicKey, String> peerErrors = new HashMap<>();
-    private final ScheduledExecutorService resolver;
-    private final Thread receiver;
-    private final Thread timer;
+    private final UdpSocket socket;
+    private final EndpointResolver resolver;
+    private final SocketOutput output;
+    private final TimerLoop timers;
+    private final ReceiveLoop receiver;
 
-    private volatile DatagramChannel channel;
-    /** A planned close of the socket is under way ({@link #swapChannel}); the receiver waits for the new one. */
-    private volatile boolean swapping;
+    /** Written under the lock; read without it by status callers and the loops. */
     private volatile boolean running = true;
     private volatile String lastError;
+    /** Guarded by the lock. */
     private TunnelConfig config;
-    private long scheduledWake = Long.MAX_VALUE;
+    /** Why a peer's endpoint is unknown (its name does not resolve); shown until it resolves. Guarded by the lock. */
+    private final Map<PublicKey, String> peerErrors = new HashMap<>();
 
     TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
                   HostResolver hosts, Runnable onClose)
             throws IOException {
-        this.time = time;
-        this.hosts = hosts;
-        this.sink = sink;
-        this.onClose = onClose;
+        this(config, sink, time, random, tai64n, hosts, onClose, resolverThread(config.name()), RuntimeHooks.NONE);
+    }
+
+    /** With the resolver's executor and the test hooks of the caller's choosing (tests). */
+    TunnelRuntime(TunnelConfig config, PacketSink sink, TimeSource time, SecureRandom random, Tai64n tai64n,
+                  HostResolver hosts, Runnable onClose, ScheduledExecutorService resolverThread, RuntimeHooks hooks)
+            throws IOException {
         this.name = config.name();
+        this.time = time;
+        this.onClose = onClose;
         this.config = config;
         this.device = new Device(config.privateKey(), time, random, Transport.factory(), tai64n);
         try {
             for (PeerConfig pc : config.peers()) {
                 device.addPeer(pc);
             }
-            this.channel = bind(config.listenPort());
+            this.socket = UdpSocket.bind(config.listenPort(), hooks);
         } catch (IOException | RuntimeException e) {
             device.destroy();
+            resolverThread.shutdownNow();
             throw e;
         }
-        this.resolver = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "wg-resolve-" + name));
-        this.receiver = daemon(this::receiveLoop, "wg-receive-" + name);
-        this.timer = daemon(this::timerLoop, "wg-timer-" + name);
+        this.resolver = new EndpointResolver(name, hosts, resolverThread, new ResolvedEndpoints());
+        this.output = new SocketOutput(socket, resolver, error -> lastError = error);
+        this.timers = new TimerLoop(name, lock, device, output, time);
+        this.receiver = new ReceiveLoop(name, socket, lock, device, output, time, timers, sink, this::recordError);
         receiver.start();
-        timer.start();
-        for (PeerConfig pc : config.peers()) {
-            if (pc.endpoint() != null) {
-                resolveNow(pc.publicKey(), pc.endpoint());
-            }
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /**
-     * Binds {@code port} again after its socket was closed. NIO finishes closing a socket only when
-     * the thread blocked in its receive has left, a matter of milliseconds: retry until then.
-     */
-    private static DatagramChannel bindWhenReleased(int port) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (true) {
-            try {
-                return bind(port);
-            } catch (IOException e) {
-                if (!(e.getCause() instanceof java.net.BindException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static DatagramChannel bind(int port) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
-        try {
-            ch.bind(new InetSocketAddress(port));
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
-        }
-        return ch;
-    }
-
-    // ------------------------------------------------------------------ threads
-
-    private void receiveLoop() {
-        byte[] buf = new byte[RECEIVE_BUFFER];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        while (running) {
-            DatagramChannel ch = channel;
-            SocketAddress from;
-            try {
-                bb.clear();
-                from = ch.receive(bb);
-            } catch (ClosedChannelException e) {
-                if (running && channel == ch && !swapping) {
-                    recordError("socket closed unexpectedly");
-                    return;
-                }
-                Thread.onSpinWait();
-                continue; // rebind swapped the channel (or is swapping it), or we are closing
-            } catch (IOException e) {
-                recordError("receive failed: " + e.getMessage());
-                continue;
-            }
-            if (!(from instanceof InetSocketAddress src)) {
-                continue;
-            }
-            int len = bb.position();
-            lock.lock();
-            try {
-                long now = time.nanoTime();
-                if (len >= RECEIVE_BUFFER) {
-                    device.countDrop(DropReason.OVERSIZE);
-                } else {
-                    device.receive(buf, 0, len, src, now, output);
-                }
-                wakeTimerIfEarlier();
-            } catch (RuntimeException e) {
-                // Nothing in a datagram may stop the loop: count it and go on.
-                device.countDrop(DropReason.MALFORMED);
-                LOG.debug("datagram from {} dropped: {}", src, e.toString());
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void timerLoop() {
+        timers.start();
         lock.lock();
         try {
-            while (running) {
-                long now = time.nanoTime();
-                try {
-                    device.tick(now, output);
-                } catch (RuntimeException e) {
-                    LOG.warn("timer of tunnel {} failed", name, e);
-                }
-                long next = device.nextDeadline();
-                long wait = Math.min(MAX_TIMER_WAIT, Math.max(0, next == Long.MAX_VALUE ? MAX_TIMER_WAIT : next - now));
-                scheduledWake = now + wait;
-                if (wait > 0) {
-                    timerWake.awaitNanos(wait);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            requestLookups(config.peers());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Called under the lock after anything that may have armed an earlier timer. */
-    private void wakeTimerIfEarlier() {
-        if (device.nextDeadline() < scheduledWake) {
-            timerWake.signal();
-        }
-    }
-
-    // ------------------------------------------------------------------ resolution
-
-    private void resolveNow(PublicKey peer, Endpoint endpoint) {
-        if (running) {
-            resolver.execute(() -> resolve(peer, endpoint));
-        }
-    }
-
-    private void resolve(PublicKey key, Endpoint endpoint) {
-        InetSocketAddress addr = null;
-        String error = null;
-        try {
-            InetAddress a = hosts.resolve(endpoint.host());
-            addr = new InetSocketAddress(a, endpoint.port());
-        } catch (UnknownHostException e) {
-            error = "cannot resolve endpoint host " + endpoint.host();
-        } catch (RuntimeException e) {
-            error = "cannot resolve endpoint host " + endpoint.host() + ": " + e.getMessage();
-        }
-        lock.lock();
-        try {
-            if (!running) {
-                return;
-            }
-            Peer peer = device.peer(key);
-            if (peer == null || !endpoint.equals(peer.config().endpoint())) {
-                return; // reconfigured meanwhile
-            }
-            long now = time.nanoTime();
-            if (addr != null) {
-                resolveBackoff.remove(key);
-                boolean first = peer.endpoint() == null;
-                if (!addr.equals(peer.endpoint())) {
-                    if (!first) {
-                        LOG.info("tunnel {}: endpoint {} now resolves to {}", name, endpoint, addr.getAddress().getHostAddress());
-                    }
-                    device.setEndpoint(peer, addr);
-                }
-                if (first) {
-                    device.connect(now, output);
-                }
-            } else {
-                long backoff = Math.min(MAX_RESOLVE_BACKOFF, resolveBackoff.getOrDefault(key, TimeUnit.SECONDS.toNanos(1)));
-                resolveBackoff.put(key, backoff * 2);
-                LOG.warn("tunnel {}: {}; retrying in {} s", name, error, backoff / 1_000_000_000L);
-                peerErrors.put(peer.publicKey(), error);
-                resolver.schedule(() -> resolve(key, endpoint), backoff, TimeUnit.NANOSECONDS);
-            }
-            wakeTimerIfEarlier();
-        } finally {
-            lock.unlock();
-        }
+    private static ScheduledExecutorService resolverThread(String tunnel) {
+        return new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "wg-resolve-" + tunnel);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     // ------------------------------------------------------------------ Tunnel
@@ -288,7 +125,7 @@ final class TunnelRuntime implements Tunnel {
                 return false;
             }
             boolean sent = device.send(packet, offset, length, time.nanoTime(), output);
-            wakeTimerIfEarlier();
+            timers.wakeIfEarlier();
             return sent;
         } finally {
             lock.unlock();
@@ -310,16 +147,7 @@ final class TunnelRuntime implements Tunnel {
                 }
                 peers.add(s);
             }
-            DatagramChannel ch = channel;
-            int port = 0;
-            try {
-                if (ch.isOpen() && ch.getLocalAddress() instanceof InetSocketAddress local) {
-                    port = local.getPort();
-                }
-            } catch (IOException e) {
-                port = 0;
-            }
-            return new TunnelStatus(name, running, device.publicKey(), port, peers, device.drops(), lastError);
+            return new TunnelStatus(name, running, device.publicKey(), socket.localPort(), peers, device.drops(), lastError);
         } finally {
             lock.unlock();
         }
@@ -330,87 +158,74 @@ final class TunnelRuntime implements Tunnel {
         if (!newConfig.name().equals(name)) {
             throw new IllegalArgumentException("a tunnel keeps its name (" + name + ")");
         }
-        if (!newConfig.privateKey().equals(config.privateKey())) {
-            throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
-        }
-        List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
-            if (newConfig.listenPort() != config.listenPort()) {
-                swapChannel(newConfig.listenPort());
+            requireOpen();
+            if (!newConfig.privateKey().equals(config.privateKey())) {
+                throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
             }
+            if (newConfig.listenPort() != config.listenPort()) {
+                socket.swapTo(newConfig.listenPort());
+            }
+            List<PeerConfig> moved = new ArrayList<>();
             Set<PublicKey> keep = new HashSet<>();
             for (PeerConfig pc : newConfig.peers()) {
                 keep.add(pc.publicKey());
                 Peer existing = device.peer(pc.publicKey());
-                boolean endpointChanged = existing == null
-                        || !java.util.Objects.equals(existing.config().endpoint(), pc.endpoint());
-                device.addPeer(pc);
-                if (endpointChanged && pc.endpoint() != null) {
-                    toResolve.add(pc);
+                if (existing == null || !Objects.equals(existing.config().endpoint(), pc.endpoint())) {
+                    moved.add(pc);
                 }
+                device.addPeer(pc);
             }
             for (Peer p : device.peers()) {
                 if (!keep.contains(p.publicKey())) {
                     device.removePeer(p.publicKey());
                     peerErrors.remove(p.publicKey());
+                    resolver.forget(p.publicKey());
                 }
             }
             config = newConfig;
             device.connect(time.nanoTime(), output);
-            wakeTimerIfEarlier();
+            timers.wakeIfEarlier();
+            requestLookups(moved);
         } finally {
             lock.unlock();
         }
-        resolveAll(toResolve);
     }
 
     @Override
     public void rebind() throws IOException {
-        List<PeerConfig> toResolve = new ArrayList<>();
         lock.lock();
         try {
-            swapChannel(config.listenPort());
-            long now = time.nanoTime();
-            for (Peer p : device.peers()) {
-                if (p.config().endpoint() != null) {
-                    toResolve.add(p.config());
-                }
-            }
+            requireOpen();
+            socket.swapTo(config.listenPort());
             // Our next authenticated packet tells each peer where we are now.
-            device.keepaliveAll(now, output);
-            wakeTimerIfEarlier();
+            device.keepaliveAll(time.nanoTime(), output);
+            timers.wakeIfEarlier();
+            // The network changed: names may resolve differently (or at all) now.
+            List<PeerConfig> all = new ArrayList<>();
+            for (Peer p : device.peers()) {
+                all.add(p.config());
+            }
+            requestLookups(all);
         } finally {
             lock.unlock();
         }
-        resolveAll(toResolve);
     }
 
-    /**
-     * Moves to a new socket. A new port is bound first, so a failure leaves the old socket in
-     * place. The same fixed port cannot be bound twice: the old socket lets it go first, and the
-     * receive thread is told the close is planned ({@link #swapping}).
-     */
-    private void swapChannel(int port) throws IOException {
-        DatagramChannel old = channel;
-        if (port != 0 && old.isOpen() && old.getLocalAddress() instanceof InetSocketAddress local && local.getPort() == port) {
-            swapping = true;
-            try {
-                old.close();
-                channel = bindWhenReleased(port);
-            } finally {
-                swapping = false;
-            }
-            return;
-        }
-        DatagramChannel fresh = bind(port);
-        channel = fresh;
-        old.close();
-    }
-
-    private void resolveAll(List<PeerConfig> peers) {
+    /** Under the lock. Only queues the lookups: the resolver thread does them, without the lock. */
+    private void requestLookups(List<PeerConfig> peers) {
         for (PeerConfig pc : peers) {
-            resolveNow(pc.publicKey(), pc.endpoint());
+            if (pc.endpoint() != null) {
+                resolver.request(pc.publicKey(), pc.endpoint());
+            }
+        }
+    }
+
+    /** Under the lock: a closed tunnel binds no socket again. */
+    private void requireOpen() throws IOException {
+        if (!running) {
+            throw new IOException("tunnel " + name + " is closed");
         }
     }
 
@@ -422,23 +237,25 @@ final class TunnelRuntime implements Tunnel {
                 return;
             }
             running = false;
-            timerWake.signalAll();
+            timers.stop();
+            // Under the lock: a rebind or reconfigure either swapped the socket before (and this
+            // closes the new one) or comes after and finds the tunnel closed.
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
+            }
         } finally {
             lock.unlock();
         }
+        resolver.close();
         try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing socket of tunnel {}: {}", name, e.toString());
-        }
-        resolver.shutdownNow();
-        join(receiver);
-        join(timer);
-        try {
-            resolver.awaitTermination(2, TimeUnit.SECONDS);
+            receiver.join(JOIN_MILLIS);
+            timers.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        resolver.awaitClosed(2000);
         lock.lock();
         try {
             device.destroy();
@@ -448,74 +265,70 @@ final class TunnelRuntime implements Tunnel {
         onClose.run();
     }
 
-    private static void join(Thread t) {
-        try {
-            t.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void recordError(String error) {
-        lastError = error;
-        LOG.warn("tunnel {}: {}", name, error);
+        if (running) {
+            lastError = error;
+            LOG.warn("tunnel {}: {}", name, error);
+        }
     }
 
-    /** Number of live threads of this tunnel; for leak tests. */
+    /** Whether a thread of this tunnel still runs; for leak tests. */
     boolean threadsAlive() {
-        return receiver.isAlive() || timer.isAlive();
+        return receiver.isAlive() || timers.isAlive();
     }
 
-    // ------------------------------------------------------------------ core output
+    // ------------------------------------------------------------------ resolver results
 
-    /** Sends through the current socket, delivers to the sink. Buffers are wrapped once per array. */
-    private final class Output implements CoreOutput {
-        private byte[] array1;
-        private ByteBuffer buffer1;
-        private byte[] array2;
-        private ByteBuffer buffer2;
-
+    /** Applies the resolver's results to the device; called on the resolver thread, takes the lock. */
+    private final class ResolvedEndpoints implements EndpointResolver.Target {
         @Override
-        public void sendDatagram(InetSocketAddress to, byte[] buf, int off, int len) {
-            ByteBuffer bb = wrap(buf);
-            bb.limit(off + len).position(off);
+        public boolean resolved(PublicKey key, Endpoint endpoint, InetSocketAddress address) {
+            lock.lock();
             try {
-                channel.send(bb, to);
-            } catch (IOException e) {
-                // The uplink may be gone (roaming): timers retry, nothing to do but note it.
-                lastError = "send to " + to + " failed: " + e.getMessage();
+                Peer peer = wanting(key, endpoint);
+                if (peer == null) {
+                    return false;
+                }
+                peerErrors.remove(key);
+                boolean first = peer.endpoint() == null;
+                if (!address.equals(peer.endpoint())) {
+                    if (!first) {
+                        LOG.info("tunnel {}: endpoint {} now resolves to {}", name, endpoint, address.getAddress().getHostAddress());
+                    }
+                    device.setEndpoint(peer, address);
+                }
+                if (first) {
+                    device.connect(time.nanoTime(), output);
+                    timers.wakeIfEarlier();
+                }
+                return true;
+            } finally {
+                lock.unlock();
             }
-        }
-
-        private ByteBuffer wrap(byte[] buf) {
-            if (buf == array1) {
-                return buffer1.clear();
-            }
-            if (buf == array2) {
-                return buffer2.clear();
-            }
-            array2 = array1;
-            buffer2 = buffer1;
-            array1 = buf;
-            buffer1 = ByteBuffer.wrap(buf);
-            return buffer1;
         }
 
         @Override
-        public void deliver(Peer from, byte[] buf, int off, int len) {
+        public boolean failed(PublicKey key, Endpoint endpoint, String error) {
+            lock.lock();
             try {
-                sink.deliver(buf, off, len);
-            } catch (RuntimeException e) {
-                LOG.warn("tunnel {}: packet sink failed", name, e);
+                Peer peer = wanting(key, endpoint);
+                if (peer == null) {
+                    return false;
+                }
+                peerErrors.put(key, error);
+                return true;
+            } finally {
+                lock.unlock();
             }
         }
 
-        @Override
-        public void endpointStale(Peer peer) {
-            Endpoint e = peer.config().endpoint();
-            if (e != null && peer.handshakeAttempts() % 3 == 2) {
-                resolveNow(peer.publicKey(), e); // every third unanswered attempt, look the name up again
+        /** The peer, if the tunnel is open and the peer still has this endpoint. */
+        private Peer wanting(PublicKey key, Endpoint endpoint) {
+            if (!running) {
+                return null;
             }
+            Peer peer = device.peer(key);
+            return peer != null && endpoint.equals(peer.config().endpoint()) ? peer : null;
         }
     }
 }

@@ -33,11 +33,10 @@ final class BenchPair {
         }
     }
 
-    /** Keeps the last datagram sent and the last packet delivered, by copying into fixed buffers. */
+    /** Keeps the last datagram sent by copying it into a fixed buffer. */
     static final class Capture implements CoreOutput {
         final byte[] datagram = new byte[70_000];
         int datagramLength;
-        int deliveredLength;
         int datagrams;
 
         @Override
@@ -45,11 +44,6 @@ final class BenchPair {
             System.arraycopy(buf, off, datagram, 0, len);
             datagramLength = len;
             datagrams++;
-        }
-
-        @Override
-        public void deliver(Peer from, byte[] buf, int off, int len) {
-            deliveredLength = len;
         }
     }
 

@@ -24,7 +24,7 @@ class CookieTest {
             Messages.header(m, 0, Messages.TYPE_INITIATION);
             macs.addMacs(m, m.length, net.clock.nanoTime());
             InetSocketAddress src = TestNet.addr("10.213.1." + (1 + i % 200), 1000 + i);
-            target.device.receive(m, 0, m.length, src, net.clock.nanoTime(), target);
+            target.receive(m, 0, m.length, src);
         }
         net.inFlight.removeIf(d -> !net.nodes.containsKey(d.to()));
     }
@@ -71,7 +71,7 @@ class CookieTest {
         TestNet.Datagram init = a.sent.get(a.sent.size() - 1);
         assertEquals(Messages.TYPE_INITIATION, init.type());
         for (int i = 0; i < 30; i++) {
-            b.device.receive(init.bytes().clone(), 0, 148, init.source(), net.clock.nanoTime(), b);
+            b.receive(init.bytes().clone(), 0, 148, init.source());
         }
         assertTrue(b.drops(DropReason.RATE_LIMITED) > 0);
     }
@@ -82,7 +82,7 @@ class CookieTest {
         byte[] reply = new byte[Messages.COOKIE_REPLY_SIZE];
         random.nextBytes(reply);
         Messages.header(reply, 0, Messages.TYPE_COOKIE_REPLY);
-        a.device.receive(reply, 0, reply.length, b.address, net.clock.nanoTime(), a);
+        a.receive(reply, 0, reply.length, b.address);
         assertEquals(1, a.drops(DropReason.COOKIE_INVALID));
     }
 

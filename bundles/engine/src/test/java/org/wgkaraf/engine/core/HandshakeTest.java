@@ -81,14 +81,14 @@ class HandshakeTest {
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
         Peer bSide = b.peerOf(a);
-        assertNotNull(bSide.next, "responder holds the new keypair as next");
-        assertNull(bSide.current);
+        assertNotNull(bSide.keypairs.next, "responder holds the new keypair as next");
+        assertNull(bSide.keypairs.current);
         assertFalse(bSide.isUp(net.clock.nanoTime()), "no handshake is complete for the responder yet");
         net.loss = d -> false;
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
-        assertNull(bSide.next);
-        assertNotNull(bSide.current);
+        assertNull(bSide.keypairs.next);
+        assertNotNull(bSide.keypairs.current);
         assertTrue(bSide.isUp(net.clock.nanoTime()));
     }
 
@@ -100,7 +100,7 @@ class HandshakeTest {
         TestNet.Datagram keepalive = a.sent.get(a.sent.size() - 1);
         assertEquals(Messages.TYPE_TRANSPORT, keepalive.type());
         assertEquals(32, keepalive.bytes().length, "a keepalive is an empty transport message");
-        assertNotNull(b.peerOf(a).current);
+        assertNotNull(b.peerOf(a).keypairs.current);
         assertTrue(b.delivered.isEmpty(), "keepalives are not delivered");
     }
 
@@ -112,7 +112,7 @@ class HandshakeTest {
         net.pump();
         net.clock.advanceSeconds(1);
         long responses = b.sentOfType(Messages.TYPE_RESPONSE);
-        b.device.receive(init.bytes().clone(), 0, 148, init.source(), net.clock.nanoTime(), b);
+        b.receive(init.bytes().clone(), 0, 148, init.source());
         assertEquals(responses, b.sentOfType(Messages.TYPE_RESPONSE), "no response to a replay");
         assertEquals(1, b.drops(DropReason.HANDSHAKE_REPLAYED));
     }
@@ -166,7 +166,7 @@ class HandshakeTest {
         TestNet.Datagram init = net.inFlight.poll();
         byte[] bad = init.bytes().clone();
         bad[Messages.mac1Offset(148)] ^= 1;
-        b.device.receive(bad, 0, bad.length, init.source(), net.clock.nanoTime(), b);
+        b.receive(bad, 0, bad.length, init.source());
         assertEquals(1, b.drops(DropReason.BAD_MAC1));
     }
 
@@ -175,15 +175,15 @@ class HandshakeTest {
         TestNet.link(a, "10.214.0.2/32", b, "10.214.0.1/32", null, false, 0);
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         TestNet.Datagram init = net.inFlight.poll();
-        b.device.receive(init.bytes().clone(), 0, 148, init.source(), net.clock.nanoTime(), b);
+        b.receive(init.bytes().clone(), 0, 148, init.source());
         TestNet.Datagram response = net.inFlight.poll();
         // A forged response: right receiver index, right MAC1, garbage ephemeral.
         byte[] forged = response.bytes().clone();
         forged[Messages.RESPONSE_EPHEMERAL] ^= 0x55;
         new CookieGenerator(a.publicKey).addMacs(forged, Messages.RESPONSE_SIZE, net.clock.nanoTime());
-        a.device.receive(forged, 0, forged.length, response.source(), net.clock.nanoTime(), a);
+        a.receive(forged, 0, forged.length, response.source());
         assertEquals(1, a.drops(DropReason.HANDSHAKE_INVALID));
-        a.device.receive(response.bytes().clone(), 0, 92, response.source(), net.clock.nanoTime(), a);
+        a.receive(response.bytes().clone(), 0, 92, response.source());
         net.pump();
         assertEquals(1, b.delivered.size(), "the genuine response still completes the handshake");
     }
@@ -201,7 +201,7 @@ class HandshakeTest {
         TestNet.link(a, "10.214.0.2/32", b, "10.214.0.1/32", null, false, 0);
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
-        Keypair kp = a.peerOf(b).current;
+        Keypair kp = a.peerOf(b).keypairs.current;
         assertNotNull(kp);
         a.device.destroy();
         assertTrue(kp.destroyed());

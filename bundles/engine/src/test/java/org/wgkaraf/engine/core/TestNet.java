@@ -56,9 +56,12 @@ final class TestNet {
             inFlight.add(d);
         }
 
-        @Override
-        public void deliver(Peer from, byte[] buf, int off, int len) {
-            delivered.add(Arrays.copyOfRange(buf, off, off + len));
+        /** A datagram arrives from {@code source}; an inner packet it carries is kept in {@link #delivered}. */
+        void receive(byte[] buf, int off, int len, InetSocketAddress source) {
+            int inner = device.receive(buf, off, len, source, clock.nanoTime(), this);
+            if (inner > 0) {
+                delivered.add(Arrays.copyOfRange(buf, off + Device.INNER_OFFSET, off + Device.INNER_OFFSET + inner));
+            }
         }
 
         @Override
@@ -149,7 +152,7 @@ final class TestNet {
             Node to = nodes.get(d.to());
             if (to != null) {
                 byte[] copy = d.bytes().clone();
-                to.device.receive(copy, 0, copy.length, d.source(), clock.nanoTime(), to);
+                to.receive(copy, 0, copy.length, d.source());
             }
         }
         return n;

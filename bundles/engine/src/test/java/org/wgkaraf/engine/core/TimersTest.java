@@ -79,7 +79,7 @@ class TimersTest {
     @Test
     void initiatorRekeysWhenSendingAfterRekeyAfterTime() {
         connect(0);
-        Keypair first = a.peerOf(b).current;
+        Keypair first = a.peerOf(b).keypairs.current;
         net.run(119, 1);
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
@@ -88,8 +88,8 @@ class TimersTest {
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10));
         net.pump();
         assertEquals(2, a.sentOfType(Messages.TYPE_INITIATION), "rekey once the session is older than 120 s");
-        assertNotSame(first, a.peerOf(b).current);
-        assertEquals(first, a.peerOf(b).previous, "the old session stays as previous for packets in flight");
+        assertNotSame(first, a.peerOf(b).keypairs.current);
+        assertEquals(first, a.peerOf(b).keypairs.previous, "the old session stays as previous for packets in flight");
     }
 
     @Test
@@ -105,7 +105,7 @@ class TimersTest {
         // a datagram of the old session reaching b is refused
         byte[] replay = old.bytes().clone();
         Messages.putLong(replay, Messages.TRANSPORT_COUNTER, 99);
-        b.device.receive(replay, 0, replay.length, old.source(), net.clock.nanoTime(), b);
+        b.receive(replay, 0, replay.length, old.source());
         assertEquals(1, b.drops(DropReason.KEY_EXPIRED));
         assertFalse(a.peerOf(b).isUp(net.clock.nanoTime()), "peer is down 180 s after the latest handshake");
     }
@@ -134,11 +134,11 @@ class TimersTest {
     @Test
     void keyMaterialIsZeroedAfterThreeTimesRejectAfterTime() {
         connect(0);
-        Keypair kp = a.peerOf(b).current;
+        Keypair kp = a.peerOf(b).keypairs.current;
         net.run(539, 1);
-        assertNotNull(a.peerOf(b).current);
+        assertNotNull(a.peerOf(b).keypairs.current);
         net.run(2, 1);
-        assertNull(a.peerOf(b).current);
+        assertNull(a.peerOf(b).keypairs.current);
         assertTrue(kp.destroyed());
         assertEquals(0, a.device.indexCount());
         assertEquals(0, b.device.indexCount());

@@ -30,7 +30,7 @@ class TransportTest {
         int delivered = b.delivered.size();
         InetSocketAddress attacker = TestNet.addr("10.213.0.66", 6666);
         byte[] copy = d.bytes().clone();
-        b.device.receive(copy, 0, copy.length, attacker, net.clock.nanoTime(), b);
+        b.receive(copy, 0, copy.length, attacker);
         assertEquals(1, b.drops(DropReason.REPLAYED));
         assertEquals(delivered, b.delivered.size());
         assertEquals(a.address, b.peerOf(a).endpoint(), "a replay from elsewhere does not redirect the tunnel");
@@ -56,10 +56,10 @@ class TransportTest {
         byte[] bad = d.bytes().clone();
         Messages.putLong(bad, Messages.TRANSPORT_COUNTER, 50);
         bad[bad.length - 1] ^= 1;
-        b.device.receive(bad, 0, bad.length, d.source(), net.clock.nanoTime(), b);
+        b.receive(bad, 0, bad.length, d.source());
         assertEquals(1, b.drops(DropReason.DECRYPT_FAILED));
         // the counter of a forged packet is not burnt: the genuine one with counter 50 would still pass
-        assertTrue(b.peerOf(a).current.replay.check(50));
+        assertTrue(b.peerOf(a).keypairs.current.replay.check(50));
     }
 
     @Test
@@ -111,8 +111,8 @@ class TransportTest {
         java.util.Collections.shuffle(sent, new Random(7));
         int before = b.delivered.size();
         for (byte[] d : sent) {
-            b.device.receive(d.clone(), 0, d.length, a.address, net.clock.nanoTime(), b);
-            b.device.receive(d.clone(), 0, d.length, a.address, net.clock.nanoTime(), b);
+            b.receive(d.clone(), 0, d.length, a.address);
+            b.receive(d.clone(), 0, d.length, a.address);
         }
         assertEquals(before + 500, b.delivered.size());
         assertEquals(500, b.drops(DropReason.REPLAYED));
@@ -138,7 +138,7 @@ class TransportTest {
                 junk = d.bytes().clone(); // a valid message, mutated
                 junk[r.nextInt(junk.length)] ^= (byte) (1 + r.nextInt(255));
             }
-            b.device.receive(junk, 0, junk.length, d.source(), net.clock.nanoTime(), b);
+            b.receive(junk, 0, junk.length, d.source());
             total++;
         }
         long counted = b.device.drops().values().stream().mapToLong(Long::longValue).sum();
@@ -185,7 +185,7 @@ class TransportTest {
         Peer toB = a.peerOf(b);
         long inits = a.sentOfType(Messages.TYPE_INITIATION);
         net.clock.advanceSeconds(6); // past REKEY_TIMEOUT, so only the counter decides
-        toB.current.sendCounter = Constants.REKEY_AFTER_MESSAGES - 1;
+        toB.keypairs.current.sendCounter = Constants.REKEY_AFTER_MESSAGES - 1;
         a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 5)); // uses counter 2^60 - 1
         net.pump();
         assertEquals(inits, a.sentOfType(Messages.TYPE_INITIATION), "up to REKEY_AFTER_MESSAGES messages, no rekey");
@@ -194,7 +194,7 @@ class TransportTest {
         assertEquals(inits + 1, a.sentOfType(Messages.TYPE_INITIATION), "past REKEY_AFTER_MESSAGES: a new handshake");
 
         // a session whose counter reached REJECT_AFTER_MESSAGES sends nothing more with those keys
-        Keypair kp = a.peerOf(b).current;
+        Keypair kp = a.peerOf(b).keypairs.current;
         kp.sendCounter = Constants.REJECT_AFTER_MESSAGES;
         net.loss = d -> true;
         long transports = a.sentOfType(Messages.TYPE_TRANSPORT);
