@@ -1,6 +1,7 @@
 package org.wgkaraf.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -64,8 +65,14 @@ public class EngineInKarafIT {
     @Test
     public void noBundleExportsJna() {
         for (Bundle b : context.getBundles()) {
-            String exports = b.getHeaders().get("Export-Package");
-            assertTrue(b.getSymbolicName() + " exports JNA", exports == null || !exports.contains("com.sun.jna"));
+            org.osgi.framework.wiring.BundleWiring wiring = b.adapt(org.osgi.framework.wiring.BundleWiring.class);
+            if (wiring == null) {
+                continue;
+            }
+            for (org.osgi.framework.wiring.BundleCapability c : wiring.getCapabilities("osgi.wiring.package")) {
+                Object pkg = c.getAttributes().get("osgi.wiring.package");
+                assertFalse(b.getSymbolicName() + " exports " + pkg, String.valueOf(pkg).startsWith("com.sun.jna"));
+            }
         }
     }
 

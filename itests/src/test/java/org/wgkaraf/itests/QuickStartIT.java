@@ -304,7 +304,14 @@ public class QuickStartIT {
         javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         javax.management.ObjectName tunnel = new javax.management.ObjectName("org.wgkaraf:type=WireGuardTunnel,name=network.wireguard");
         TestNetwork.waitFor(() -> mbeans.isRegistered(tunnel), "the tunnel's MBean");
-        assertEquals(Boolean.TRUE, mbeans.getAttribute(tunnel, "PeerUp"));
+        // Read from a snapshot refreshed every second: awaited, not read once.
+        TestNetwork.waitFor(() -> {
+            try {
+                return Boolean.TRUE.equals(mbeans.getAttribute(tunnel, "PeerUp"));
+            } catch (javax.management.JMException e) {
+                return false;
+            }
+        }, "PeerUp over JMX");
         assertEquals(tunnelInterface(shell("network status")), mbeans.getAttribute(tunnel, "InterfaceName"));
 
         // Byte-compatible with wg: our genkey through wg pubkey, and wg's genkey through ours.

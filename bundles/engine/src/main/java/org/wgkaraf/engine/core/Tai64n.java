@@ -51,22 +51,54 @@ public final class Tai64n {
     }
 
     private FloorStore store;
-    private long aheadSeconds;
+    private LongSupplier monotonicNanos;
+    private long everyNanos;
+    private boolean saved;
+    private long savedAt;
     private long savedSeconds;
     private int savedNanos;
 
     /**
-     * Persists a floor ahead of the timestamps issued: before a timestamp beyond the saved floor
-     * is handed out, the floor is moved {@code ahead} past it and saved. So every timestamp ever
-     * sent is at most the saved floor, and after a restart (even with the clock set back)
-     * {@link #advanceTo} with it makes the next one newer than all of them. One write per
-     * {@code ahead} of wall-clock time at most.
+     * Persists the last timestamp issued, so that after a restart with the clock set back
+     * {@link #advanceTo} makes the next one newer than those sent before. The value saved is the
+     * timestamp itself, never one ahead of it: timestamps stay on the wall clock, and a floor
+     * lost (a clean start, a fresh installation) costs nothing while the clock is right. (A
+     * floor saved ahead of the clock would push every restart's timestamps further ahead, and
+     * losing it would leave the module behind its own past: its server would refuse it until the
+     * clock caught up.) At most one write per {@code every}, the first at once; {@link #flush}
+     * writes the last one at shutdown. So only a crash with the clock set back at the same time
+     * can lose up to {@code every} of timestamps.
+     *
+     * @param monotonicNanos a monotonic clock, for spacing the writes
      */
-    public synchronized void persistTo(FloorStore store, java.time.Duration ahead) {
+    public synchronized void persistTo(FloorStore store, java.time.Duration every, LongSupplier monotonicNanos) {
         this.store = store;
-        this.aheadSeconds = Math.max(1, ahead.toSeconds());
-        this.savedSeconds = lastSeconds;
-        this.savedNanos = lastNanos;
+        this.everyNanos = every.toNanos();
+        this.monotonicNanos = monotonicNanos;
+        this.saved = false;
+    }
+
+    /** Saves the last timestamp issued, if a newer one than the last saved was issued. */
+    public synchronized void flush() {
+        if (store != null && (!saved || compare(lastSeconds, lastNanos, savedSeconds, savedNanos) > 0)
+                && (lastSeconds != 0 || lastNanos != 0)) {
+            save(lastSeconds, lastNanos);
+        }
+    }
+
+    private void save(long seconds, int nanos) {
+        byte[] floor = new byte[LENGTH];
+        write(seconds, nanos, floor, 0);
+        try {
+            store.save(floor);
+            saved = true;
+            savedAt = monotonicNanos.getAsLong();
+            savedSeconds = seconds;
+            savedNanos = nanos;
+        } catch (java.io.IOException e) {
+            // Still send: refusing handshakes would be worse. The next timestamp tries again.
+            org.slf4j.LoggerFactory.getLogger(Tai64n.class).warn("cannot persist the handshake timestamp floor: {}", e.toString());
+        }
     }
 
     /** Writes the next timestamp to {@code out[off .. off + 12)}. */
@@ -85,17 +117,8 @@ public final class Tai64n {
         }
         lastSeconds = seconds;
         lastNanos = nanos;
-        if (store != null && compare(seconds, nanos, savedSeconds, savedNanos) > 0) {
-            byte[] floor = new byte[LENGTH];
-            write(seconds + aheadSeconds, nanos, floor, 0);
-            try {
-                store.save(floor);
-                savedSeconds = seconds + aheadSeconds;
-                savedNanos = nanos;
-            } catch (java.io.IOException e) {
-                // Still send: refusing handshakes would be worse. The next timestamp tries again.
-                org.slf4j.LoggerFactory.getLogger(Tai64n.class).warn("cannot persist the handshake timestamp floor: {}", e.toString());
-            }
+        if (store != null && (!saved || monotonicNanos.getAsLong() - savedAt >= everyNanos)) {
+            save(seconds, nanos);
         }
         write(seconds, nanos, out, off);
     }
@@ -113,10 +136,7 @@ public final class Tai64n {
             lastSeconds = seconds;
             lastNanos = nanos;
         }
-        if (compare(seconds, nanos, savedSeconds, savedNanos) > 0) {
-            savedSeconds = seconds; // already durable: it came from the store
-            savedNanos = nanos;
-        }
+
     }
 
     /** Writes the last timestamp issued, or the floor if higher; twelve zero bytes before either. */

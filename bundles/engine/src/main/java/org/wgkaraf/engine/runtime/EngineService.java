@@ -55,7 +55,7 @@ public final class EngineService implements WireGuardEngine {
         this.resolver = resolver;
         this.tai64n = new Tai64n(time::wallClockNanos);
         if (timestampFile != null) {
-            TimestampFile.restoreAndPersist(tai64n, timestampFile);
+            TimestampFile.restoreAndPersist(tai64n, timestampFile, time::nanoTime);
         }
     }
 
@@ -125,5 +125,6 @@ public final class EngineService implements WireGuardEngine {
         for (TunnelRuntime t : tunnels) {
             t.close();
         }
+        tai64n.flush();
     }
 }

@@ -15,8 +15,8 @@ import org.wgkaraf.engine.core.Tai64n;
 /** The handshake timestamp floor on disk: one line of 24 hex digits, replaced atomically. */
 final class TimestampFile {
     private static final Logger LOG = LoggerFactory.getLogger(TimestampFile.class);
-    /** How far ahead of the timestamps sent the saved floor runs: at most one write an hour. */
-    static final Duration AHEAD = Duration.ofHours(1);
+    /** At most one write this often (and one at shutdown): see {@link Tai64n#persistTo}. */
+    static final Duration EVERY = Duration.ofMinutes(1);
 
     private TimestampFile() {
     }
@@ -30,7 +30,7 @@ final class TimestampFile {
         return f == null ? null : f.toPath();
     }
 
-    static void restoreAndPersist(Tai64n tai64n, Path file) {
+    static void restoreAndPersist(Tai64n tai64n, Path file, java.util.function.LongSupplier monotonicNanos) {
         try {
             if (Files.exists(file)) {
                 byte[] floor = HexFormat.of().parseHex(Files.readString(file).strip());
@@ -43,7 +43,7 @@ final class TimestampFile {
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("ignoring {}: {}", file, e.toString());
         }
-        tai64n.persistTo(floor -> write(file, floor), AHEAD);
+        tai64n.persistTo(floor -> write(file, floor), EVERY, monotonicNanos);
     }
 
     private static void write(Path file, byte[] floor) throws IOException {

@@ -182,4 +182,64 @@ class Tai64nTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void theFloorSavedIsTheTimestampSentNeverOneAheadOfIt() {
+        AtomicLong wall = new AtomicLong(1_700_000_000L * SECOND);
+        AtomicLong mono = new AtomicLong();
+        List<byte[]> saves = new ArrayList<>();
+        Tai64n t = new Tai64n(wall::get);
+        t.persistTo(saves::add, java.time.Duration.ofMinutes(1), mono::get);
+
+        byte[] first = next(t);
+        assertEquals(1, saves.size(), "the first timestamp is saved before it goes out");
+        assertArrayEquals(first, saves.get(0), "the floor is the timestamp itself");
+        wall.addAndGet(30 * SECOND);
+        mono.addAndGet(30 * SECOND);
+        byte[] second = next(t);
+        assertEquals(1, saves.size(), "no second write within the minute");
+        wall.addAndGet(31 * SECOND);
+        mono.addAndGet(31 * SECOND);
+        byte[] third = next(t);
+        assertEquals(2, saves.size());
+        assertArrayEquals(third, saves.get(1));
+        t.flush();
+        assertEquals(2, saves.size(), "nothing newer than the last save to flush");
+        assertTrue(Tai64n.compare(second, 0, third, 0) < 0);
+    }
+
+    @Test
+    void restartsWithTheClockRightKeepTimestampsOnTheWallClock() {
+        AtomicLong wall = new AtomicLong(1_700_000_000L * SECOND);
+        AtomicLong mono = new AtomicLong();
+        List<byte[]> saves = new ArrayList<>();
+        byte[] floor = null;
+        for (int restart = 0; restart < 5; restart++) {
+            Tai64n t = new Tai64n(wall::get);
+            if (floor != null) {
+                t.advanceTo(floor, 0);
+            }
+            t.persistTo(saves::add, java.time.Duration.ofMinutes(1), mono::get);
+            byte[] sent = next(t);
+            Tai64n reference = new Tai64n(wall::get);
+            assertEquals(seconds(next(reference)), seconds(sent), "restart " + restart + ": on the wall clock, not ahead");
+            t.flush();
+            floor = saves.get(saves.size() - 1);
+            wall.addAndGet(10 * SECOND);
+            mono.addAndGet(10 * SECOND);
+        }
+    }
+
+    @Test
+    void flushSavesTheLastTimestampIssuedSinceTheLastWrite() {
+        AtomicLong wall = new AtomicLong(1_700_000_000L * SECOND);
+        List<byte[]> saves = new ArrayList<>();
+        Tai64n t = new Tai64n(wall::get);
+        t.persistTo(saves::add, java.time.Duration.ofMinutes(1), () -> 0L);
+        next(t);
+        wall.addAndGet(SECOND);
+        byte[] last = next(t);
+        t.flush();
+        assertArrayEquals(last, saves.get(saves.size() - 1));
+    }
 }
