@@ -278,9 +278,17 @@ final class Lifecycle implements NetworkListener {
             return;
         }
         Validation.Invalid invalid = (Validation.Invalid) v.result();
-        if (v.empty()) {
-            // The configuration was emptied (or never written): nothing to run.
-            config = null;
+        if (v.empty() && config != null) {
+            // Every value removed at once: refused like any incomplete configuration, the running
+            // tunnel keeps its own ('wireguard stop' stops it; deleting the configuration
+            // restarts this component unconfigured). A partial file read by Karaf's file installer
+            // looks exactly like this (docs/karaf.md), and must not cut the owner off.
+            refused = "every value of network.wireguard was removed";
+            judgement = new Judgement(Map.of(), acceptedValues);
+            LOG.warn("network.wireguard refused: {}; {}", refused,
+                    running != null ? "the tunnel keeps its previous configuration" : "the tunnel is not started");
+        } else if (v.empty()) {
+            // Never configured: nothing to run.
             refused = null;
             notConfigured = "not configured: set network.wireguard";
             judgement = Judgement.NONE;

@@ -275,14 +275,16 @@ class WireGuardClientTest {
     }
 
     @Test
-    void anEmptiedConfigurationStopsTheTunnel() throws Exception {
+    void anEmptiedConfigurationIsRefusedAndTheTunnelKeepsRunning() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
         await("peer up", () -> client.status().peerUp());
         configAdmin.put(Map.of());
-        await("stopped", () -> !client.status().started());
-        assertEquals("not configured: set network.wireguard", client.status().lastError());
-        assertNull(client.status().refused());
-        assertTrue(registry.open().isEmpty());
+        await("refused", () -> client.status().refused() != null);
+        assertEquals("every value of network.wireguard was removed", client.status().refused());
+        assertTrue(client.status().peerUp(), "the tunnel keeps its configuration");
+        assertEquals(1, registry.open().size());
+        client.stop();
+        assertTrue(registry.open().isEmpty(), "wireguard stop stops it");
     }
 }
