@@ -137,6 +137,7 @@ public class DistributionRestartIT {
         await("wireguard status", DistributionRestartIT::up, 60);
         String pid = Long.toString(karaf.pid());
         List<String> exposed = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         // Every socket the Karaf JVM listens on, TCP and UDP, with its local address.
         for (String line : TestNetwork.must("ss", "-Hlnptu").split("\\R")) {
             if (!line.contains("pid=" + pid + ",") && !line.contains("pid=" + pid + ")")) {
@@ -144,12 +145,15 @@ public class DistributionRestartIT {
             }
             String[] cols = line.trim().split("\\s+");
             String local = cols[4];
+            seen.add(cols[0] + " " + local);
             boolean loopback = local.startsWith("127.") || local.startsWith("[::ffff:127.") || local.startsWith("[::1]");
             boolean tunnel = cols[0].equals("udp") && local.endsWith(":11010");
             if (!loopback && !tunnel) {
                 exposed.add(cols[0] + " " + local);
             }
         }
+        assertTrue("Karaf's own sockets were found (its SSH port, the tunnel's UDP port): " + seen,
+                seen.stream().anyMatch(x -> x.startsWith("tcp ") && x.contains("127.0.0.1") && x.endsWith(":" + karaf.sshPort)) && seen.stream().anyMatch(x -> x.endsWith(":11010")));
         assertEquals("sockets of Karaf reachable from the uplink, besides the tunnel's own UDP port", List.of(), exposed);
         TestNetwork.Result ssh = TestNetwork.run(List.of("ip", "netns", "exec", TestNetwork.serverNamespace(),
                 "bash", "-c", "exec 3<>/dev/tcp/" + TestNetwork.MODULE_UPLINK_ADDRESS + "/" + karaf.sshPort));

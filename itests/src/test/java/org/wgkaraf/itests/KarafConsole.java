@@ -47,7 +47,16 @@ final class KarafConsole implements AutoCloseable {
 
     /** Logs in as {@code user} on {@code host:port}; returns once the shell has printed its prompt. */
     KarafConsole(String user, String host, int port) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("ssh", "-tt", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        this(List.of(), user, host, port);
+    }
+
+    /**
+     * The same from another place: {@code prefix} runs ssh there, e.g. {@code ip netns exec <ns>}
+     * for a host of the private network.
+     */
+    KarafConsole(List<String> prefix, String user, String host, int port) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("ssh", "-tt", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ServerAliveInterval=5", "-i", privateKey().toString(),
                 "-p", Integer.toString(port), user + "@" + host));
         ssh = new ProcessBuilder(argv).redirectErrorStream(true).start();

@@ -65,23 +65,48 @@ final class KarafInstallation implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The Karaf JVM's pid: a child of bin/karaf, which runs it without exec in server mode. */
     long pid() {
-        return process.pid();
+        return process.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().map(ProcessHandle::pid)
+                .orElseThrow(() -> new IllegalStateException("no Karaf JVM under bin/karaf (pid " + process.pid() + ")"));
     }
 
     boolean running() {
         return process != null && process.isAlive();
     }
 
+    /** The user Karaf runs as, when not this process's: {@link #runAsNobody}. */
+    private boolean asNobody;
+
+    /**
+     * Runs Karaf as the unprivileged user {@code nobody} from now on, as a module that is not
+     * root does: the installation is handed to that user, and Karaf is started through
+     * {@code setpriv} with no capability and no supplementary group.
+     */
+    void runAsNobody() {
+        TestNetwork.must("chown", "-R", "65534:65534", home.getParent().toString());
+        asNobody = true;
+    }
+
     /** bin/karaf server, then waits until {@code ready} answers (through bin/client). */
     void start(String readyCommand, Predicate<String> ready, String... extraArgs) throws InterruptedException {
         try {
-            List<String> argv = new ArrayList<>(List.of(home.resolve("bin/karaf").toString()));
+            List<String> argv = new ArrayList<>();
+            if (asNobody) {
+                argv.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        "--inh-caps=-all", "--bounding-set=-all", "--"));
+            }
+            argv.add(home.resolve("bin/karaf").toString());
             argv.addAll(List.of(extraArgs));
             argv.add("server");
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("karaf.out").toFile()));
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            if (asNobody) {
+                pb.environment().put("HOME", home.toString());
+            }
             process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Karaf: " + e.getMessage(), e);

@@ -3,17 +3,11 @@ package org.wgkaraf.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wgkaraf.api.engine.PeerStatus;
@@ -51,25 +45,21 @@ import org.wgkaraf.api.wireguard.WireGuardStatus;
  * are confined to it. Other threads read only {@link #snapshot} and {@link #judgement}, which are
  * immutable and published through volatile fields. Calls that want the effect done before they
  * return ({@code wireguard start}) wait on the thread, at most 30 s.
+ * <p>
+ * (About 430 lines, kept in one file on purpose: the rule, every event and the tunnel they act on
+ * read together. The thread ({@link ClientThread}), the verdict on a configuration
+ * ({@link ConfigIntake}) and what the settings show ({@link Judgement}) are apart.)
  */
 final class Lifecycle implements NetworkListener {
     static final org.slf4j.Logger PEER_LOG = LoggerFactory.getLogger("wireguard");
     private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
-
-    /**
-     * What the settings service shows beside the values: why each one was refused, and what the
-     * tunnel keeps running with instead (the accepted value, by key).
-     */
-    record Judgement(Map<String, String> refused, Map<String, String> inUse) {
-        static final Judgement NONE = new Judgement(Map.of(), Map.of());
-    }
 
     private final WireGuardEngine engine;
     private final NetifRegistry registry;
     private final ConfigIntake intake;
     private final ConfigStore store;
     private final Path stoppedFlag;
-    private final ScheduledThreadPoolExecutor executor;
+    private final ClientThread thread = new ClientThread("wireguard-client");
     private final Backoff backoff = new Backoff();
     private volatile WireGuardStatus snapshot;
     private volatile Judgement judgement = Judgement.NONE;
@@ -98,18 +88,12 @@ final class Lifecycle implements NetworkListener {
         this.intake = intake;
         this.store = store;
         this.stoppedFlag = stoppedFlag;
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "wireguard-client");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
         run(() -> {
             userStopped = Files.exists(stoppedFlag);
             configure(properties);
         });
-        executor.scheduleAtFixedRate(this::tickLink, 1, 1, TimeUnit.SECONDS);
-        executor.scheduleAtFixedRate(this::logPeer, 10, 10, TimeUnit.SECONDS);
+        thread.every(this::tickLink, 1, TimeUnit.SECONDS);
+        thread.every(this::logPeer, 10, TimeUnit.SECONDS);
     }
 
     static Path defaultStoppedFlag() {
@@ -210,14 +194,7 @@ final class Lifecycle implements NetworkListener {
             settle();
             return null;
         });
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("the wireguard-client thread did not end within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.stop();
     }
 
     // ------------------------------------------------------------------ the rule
@@ -262,13 +239,13 @@ final class Lifecycle implements NetworkListener {
         ConfigIntake.Verdict v = intake.check(properties);
         if (!v.clearKeys().isEmpty()) {
             // Runs after this event; the update it makes comes back here with (hidden).
-            executor.execute(() -> hideKeys(v.clearKeys()));
+            thread.run(() -> hideKeys(v.clearKeys()));
         }
         if (v.result() instanceof Validation.Valid valid) {
             WireGuardConfig next = valid.config();
             WireGuardConfig.Change change = next.changeFrom(config);
             config = next;
-            acceptedValues = shown(properties);
+            acceptedValues = Judgement.shown(properties);
             refused = null;
             judgement = Judgement.NONE;
             if (running != null) {
@@ -300,7 +277,7 @@ final class Lifecycle implements NetworkListener {
             LOG.info("network.wireguard: {}", notConfigured);
         } else {
             refused = invalid.summary();
-            judgement = new Judgement(givenValueProblems(invalid, properties), config == null ? Map.of() : acceptedValues);
+            judgement = new Judgement(Judgement.givenValueProblems(invalid, properties), config == null ? Map.of() : acceptedValues);
             if (config == null) {
                 notConfigured = "not configured: the configuration was refused";
             }
@@ -308,18 +285,6 @@ final class Lifecycle implements NetworkListener {
                     running != null ? "the tunnel keeps its previous configuration" : "the tunnel is not started");
         }
         settle();
-    }
-
-    /** The problems of values actually given: an unset required value shows as such, not as refused. */
-    private static Map<String, String> givenValueProblems(Validation.Invalid invalid, Map<String, Object> properties) {
-        Map<String, String> out = new LinkedHashMap<>();
-        invalid.problems().forEach((key, problem) -> {
-            Object given = properties == null ? null : properties.get(key);
-            if (given != null && !given.toString().isBlank()) {
-                out.put(key, problem);
-            }
-        });
-        return Map.copyOf(out);
     }
 
     private void apply(WireGuardConfig.Change change, WireGuardConfig next) {
@@ -336,21 +301,6 @@ final class Lifecycle implements NetworkListener {
             }
             case NEW_TUNNEL -> closeTunnel();
         }
-    }
-
-    /** The accepted values by key as the settings show them (secrets hidden), defaults filled in. */
-    private static Map<String, String> shown(Map<String, Object> properties) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Instance i : Instance.values()) {
-            Object raw = properties == null ? null : properties.get(i.key());
-            String v = raw == null ? "" : raw.toString().strip();
-            if (i.secret()) {
-                out.put(i.key(), v.isEmpty() ? "" : SecretStore.HIDDEN);
-            } else {
-                out.put(i.key(), v.isEmpty() ? i.defaultValue().orElse("") : v);
-            }
-        }
-        return Map.copyOf(out);
     }
 
     private void hideKeys(Map<String, String> clearKeys) {
@@ -392,7 +342,7 @@ final class Lifecycle implements NetworkListener {
         startError = why;
         long delay = backoff.nextDelaySeconds();
         LOG.warn("WireGuard {}; retrying in {} s", why, delay);
-        retry = executor.schedule(() -> {
+        retry = thread.schedule(() -> {
             retry = null;
             settle();
         }, delay, TimeUnit.SECONDS);
@@ -474,36 +424,11 @@ final class Lifecycle implements NetworkListener {
         };
     }
 
-    // ------------------------------------------------------------------ plumbing
-
     private void run(Runnable action) {
-        try {
-            executor.execute(() -> {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    LOG.error("WireGuard client action failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("WireGuard client is stopping; event ignored");
-        }
+        thread.run(action);
     }
 
-    /** Runs on the client's thread and waits: commands want their effect done before they return. */
     private <T> T call(Callable<T> action) {
-        try {
-            Future<T> f = executor.submit(action);
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the WireGuard client is busy; try again", e);
-        }
+        return thread.call(action);
     }
 }

@@ -23,10 +23,10 @@ final class Settings implements WireGuardSettings {
     private final ConfigStore store;
     private final SecretStore secrets;
     private final Function<SecretKey, PublicKey> publicKeyOf;
-    private final Supplier<Lifecycle.Judgement> judgement;
+    private final Supplier<Judgement> judgement;
 
     Settings(ConfigStore store, SecretStore secrets, Function<SecretKey, PublicKey> publicKeyOf,
-             Supplier<Lifecycle.Judgement> judgement) {
+             Supplier<Judgement> judgement) {
         this.store = store;
         this.secrets = secrets;
         this.publicKeyOf = publicKeyOf;
@@ -36,7 +36,7 @@ final class Settings implements WireGuardSettings {
     @Override
     public List<Setting> list() {
         Dictionary<String, Object> props = store.read();
-        Lifecycle.Judgement j = judgement.get();
+        Judgement j = judgement.get();
         List<Setting> out = new ArrayList<>();
         for (Instance i : Instance.values()) {
             out.add(setting(i, props, j));
@@ -49,7 +49,7 @@ final class Settings implements WireGuardSettings {
         return setting(instance, store.read(), judgement.get());
     }
 
-    private Setting setting(Instance i, Dictionary<String, Object> props, Lifecycle.Judgement j) {
+    private Setting setting(Instance i, Dictionary<String, Object> props, Judgement j) {
         Object raw = props.get(i.key());
         String value = raw == null ? "" : raw.toString().strip();
         String refused = j.refused().get(i.key());

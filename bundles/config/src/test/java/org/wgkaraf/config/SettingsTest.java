@@ -24,7 +24,7 @@ class SettingsTest {
     @TempDir
     Path dir;
     private final FakeConfigAdmin configAdmin = new FakeConfigAdmin();
-    private Lifecycle.Judgement judgement = Lifecycle.Judgement.NONE;
+    private Judgement judgement = Judgement.NONE;
     private Settings settings;
 
     @BeforeEach
@@ -89,7 +89,7 @@ class SettingsTest {
     @Test
     void aRefusedValueIsShownWithWhyAndWhatTheTunnelRunsWith() {
         configAdmin.put(java.util.Map.of("peer_port", "70000"));
-        judgement = new Lifecycle.Judgement(java.util.Map.of("peer_port", "70000 is out of range: expected a UDP port from 1 to 65535"),
+        judgement = new Judgement(java.util.Map.of("peer_port", "70000 is out of range: expected a UDP port from 1 to 65535"),
                 java.util.Map.of("peer_port", "51820"));
         assertEquals(new Setting(Instance.PEER_PORT, "70000", true, "70000 is out of range: expected a UDP port from 1 to 65535", "51820"),
                 settings.get(Instance.PEER_PORT));
