@@ -2,15 +2,10 @@ package org.wgkaraf.access.socks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +19,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wgkaraf.access.socks.Reachability.Reach;
 import org.wgkaraf.api.access.ListenerState;
 import org.wgkaraf.api.access.SocksRefusal;
 import org.wgkaraf.api.access.SocksStatus;
-import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpService;
 
 /**
@@ -49,12 +42,11 @@ import org.wgkaraf.api.netif.TcpService;
 final class SocksServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocksServer.class);
     private static final InetAddress LOOPBACK = loopback();
-    private static final int BUFFER = 16 * 1024;
     /** How long a refused client may take to send its request when the limit is reached. */
     private static final Duration LIMIT_HANDSHAKE = Duration.ofSeconds(1);
     /** After a refusal: how long its remaining bytes are read, so the reply is not lost to a reset. */
     private static final int DRAIN_MILLIS = 1_000;
-    private static final long STOP_MILLIS = 5_000;
+    static final long STOP_MILLIS = 5_000;
 
     /**
      * @param limit            connections open at once (handshake or proxied); more are refused
@@ -69,7 +61,7 @@ final class SocksServer implements AutoCloseable {
     private final Resolver resolver;
     private final ReentrantLock changes = new ReentrantLock();
     private final Object lock = new Object();
-    private final Set<Proxied> open = ConcurrentHashMap.newKeySet();
+    private final Set<SocksConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong proxied = new AtomicLong();
     private final AtomicLongArray refusals = new AtomicLongArray(SocksRefusal.values().length);
@@ -158,8 +150,8 @@ final class SocksServer implements AutoCloseable {
             closed = true;
         }
         reconcile();
-        List<Proxied> all = closeConnections(p -> true);
-        for (Proxied p : all) {
+        List<SocksConnection> all = closeConnections(p -> true);
+        for (SocksConnection p : all) {
             p.join();
         }
     }
@@ -224,9 +216,9 @@ final class SocksServer implements AutoCloseable {
         }
     }
 
-    private List<Proxied> closeConnections(java.util.function.Predicate<Proxied> which) {
-        List<Proxied> list = new ArrayList<>();
-        for (Proxied p : open) {
+    private List<SocksConnection> closeConnections(java.util.function.Predicate<SocksConnection> which) {
+        List<SocksConnection> list = new ArrayList<>();
+        for (SocksConnection p : open) {
             if (which.test(p)) {
                 list.add(p);
                 p.abort();
@@ -235,8 +227,36 @@ final class SocksServer implements AutoCloseable {
         return list;
     }
 
-    private void count(SocksRefusal reason) {
+    void count(SocksRefusal reason) {
         refusals.incrementAndGet(reason.ordinal());
+    }
+
+    /** A connection reached its target. */
+    void proxiedOne() {
+        proxied.incrementAndGet();
+    }
+
+    /** A connection ended. */
+    void ended(SocksConnection c) {
+        open.remove(c);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Resolver resolver() {
+        return resolver;
+    }
+
+    /** The TCP service and the tunnels' subnets as they are now; either may be null. */
+    record Tunnel(TcpService service, Reachability routes) {
+    }
+
+    Tunnel tunnel() {
+        synchronized (lock) {
+            return new Tunnel(tcp, reach);
+        }
     }
 
     private final class Acceptor {
@@ -269,7 +289,7 @@ final class SocksServer implements AutoCloseable {
                     refuseAtLimit(client);
                     continue;
                 }
-                Proxied p = new Proxied(client, connectionIds.incrementAndGet());
+                SocksConnection p = new SocksConnection(client, connectionIds.incrementAndGet(), SocksServer.this);
                 open.add(p);
                 p.start();
             }
@@ -314,7 +334,7 @@ final class SocksServer implements AutoCloseable {
     }
 
     /** Sends FIN, reads what the client still sends (briefly), and closes: a reset would lose the reply. */
-    private static void finish(Socket client) {
+    static void finish(Socket client) {
         try {
             client.shutdownOutput();
             client.setSoTimeout(DRAIN_MILLIS);
@@ -330,262 +350,7 @@ final class SocksServer implements AutoCloseable {
         closeQuietly(client);
     }
 
-    /** One client connection, from its greeting to its close. */
-    private final class Proxied {
-        final Socket client;
-        final long id;
-        final Thread up;
-        volatile Thread down;
-        volatile TcpConnection target;
-        volatile TcpService origin;
-        volatile boolean aborted;
-
-        Proxied(Socket client, long id) {
-            this.client = client;
-            this.id = id;
-            this.up = new Thread(this::run, "wgkaraf-socks-" + id);
-            up.setDaemon(true);
-        }
-
-        void start() {
-            up.start();
-        }
-
-        void run() {
-            try {
-                serve();
-            } catch (RuntimeException e) {
-                LOG.warn("SOCKS5 proxy: connection {} failed", id, e);
-            } finally {
-                closeQuietly(client);
-                TcpConnection t = target;
-                if (t != null) {
-                    if (aborted) {
-                        t.abort();
-                    } else {
-                        t.close();
-                    }
-                }
-                Thread d = down;
-                if (d != null) {
-                    try {
-                        d.join(STOP_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                open.remove(this);
-            }
-        }
-
-        private void serve() {
-            Socks5.Request request;
-            try {
-                request = Socks5.handshake(client, System.nanoTime() + settings.handshakeTimeout().toNanos());
-                client.setSoTimeout(0);
-            } catch (Socks5.Refused r) {
-                refuse(r.reason, r.reply, r.getMessage());
-                return;
-            } catch (IOException e) {
-                if (!aborted) {
-                    LOG.debug("SOCKS5 proxy: connection {} lost in the handshake", id, e);
-                    count(SocksRefusal.MALFORMED);
-                }
-                return;
-            }
-            TcpService service;
-            Reachability routes;
-            synchronized (lock) {
-                service = tcp;
-                routes = reach;
-            }
-            if (routes == null) {
-                refuse(SocksRefusal.NETWORK_UNREACHABLE, true, request.target() + ": no tunnel");
-                return;
-            }
-            Inet4Address address;
-            try {
-                address = choose(request, routes);
-            } catch (Socks5.Refused r) {
-                refuse(r.reason, true, r.getMessage());
-                return;
-            }
-            if (service == null) {
-                refuse(SocksRefusal.NETWORK_UNREACHABLE, true, request.target() + ": no TCP through the tunnel");
-                return;
-            }
-            TcpConnection connection;
-            try {
-                origin = service;
-                connection = service.connect(address, request.port(), settings.connectTimeout());
-            } catch (ConnectException e) {
-                refuse(SocksRefusal.CONNECTION_REFUSED, true, request.target() + " refused the connection");
-                return;
-            } catch (SocketTimeoutException e) {
-                refuse(SocksRefusal.TIMEOUT, true, request.target() + " did not answer");
-                return;
-            } catch (NoRouteToHostException e) {
-                SocksRefusal why = routes.of(address) == Reach.INSIDE ? SocksRefusal.HOST_UNREACHABLE
-                        : SocksRefusal.NETWORK_UNREACHABLE;
-                refuse(why, true, request.target() + ": " + e.getMessage());
-                return;
-            } catch (IOException e) {
-                refuse(SocksRefusal.FAILURE, true, request.target() + ": " + e.getMessage());
-                return;
-            } catch (InterruptedException e) {
-                refuse(SocksRefusal.FAILURE, true, request.target() + ": the proxy is stopping");
-                return;
-            }
-            target = connection;
-            if (aborted) {
-                return;
-            }
-            proxied.incrementAndGet();
-            try {
-                Socks5.reply(client.getOutputStream(), Socks5.SUCCEEDED, connection.local());
-            } catch (IOException e) {
-                LOG.debug("SOCKS5 proxy: client {} went before the reply", id, e);
-                return;
-            }
-            LOG.debug("SOCKS5 proxy: connection {} to {}", id, request.target());
-            Thread d = new Thread(this::downstream, "wgkaraf-socks-" + id + "-down");
-            d.setDaemon(true);
-            down = d;
-            d.start();
-            upstream(connection);
-        }
-
-        /** The address to connect to: the request's, or the first of the name's that lies in a tunnel's subnet. */
-        private Inet4Address choose(Socks5.Request request, Reachability routes) throws Socks5.Refused {
-            if (request.address() != null) {
-                return check(request.address(), routes.of(request.address()), request);
-            }
-            InetAddress[] all;
-            try {
-                all = resolver.resolve(request.host());
-            } catch (UnknownHostException e) {
-                throw new Socks5.Refused(SocksRefusal.HOST_UNREACHABLE, true, request.host() + " does not resolve");
-            }
-            Inet4Address tunnelDown = null;
-            Inet4Address outside = null;
-            for (InetAddress a : all) {
-                if (a instanceof Inet4Address v4) {
-                    Reach r = routes.of(v4);
-                    if (r == Reach.INSIDE) {
-                        return v4;
-                    }
-                    if (r == Reach.TUNNEL_DOWN && tunnelDown == null) {
-                        tunnelDown = v4;
-                    } else if (r == Reach.OUTSIDE && outside == null) {
-                        outside = v4;
-                    }
-                }
-            }
-            if (tunnelDown != null) {
-                return check(tunnelDown, Reach.TUNNEL_DOWN, request);
-            }
-            if (outside != null) {
-                return check(outside, Reach.OUTSIDE, request);
-            }
-            throw new Socks5.Refused(SocksRefusal.HOST_UNREACHABLE, true, request.host() + " has no IPv4 address");
-        }
-
-        private Inet4Address check(Inet4Address a, Reach r, Socks5.Request request) throws Socks5.Refused {
-            return switch (r) {
-                case INSIDE -> a;
-                case TUNNEL_DOWN -> throw new Socks5.Refused(SocksRefusal.NETWORK_UNREACHABLE, true,
-                        request.target() + " (" + a.getHostAddress() + "): the tunnel is down");
-                case OUTSIDE -> throw new Socks5.Refused(SocksRefusal.NOT_ALLOWED, true,
-                        request.target() + " (" + a.getHostAddress() + ") is outside the tunnel's subnet");
-            };
-        }
-
-        private void refuse(SocksRefusal reason, boolean reply, String why) {
-            count(reason);
-            LOG.debug("SOCKS5 proxy refused connection {}: {} ({})", id, reason.description(), why);
-            if (reply) {
-                try {
-                    Socks5.reply(client.getOutputStream(), reason.reply(), null);
-                } catch (IOException e) {
-                    // The client went: nothing to tell.
-                }
-            }
-            finish(client);
-        }
-
-        /** Client to tunnel, on the connection's first thread; the client's EOF becomes a FIN to the target. */
-        private void upstream(TcpConnection connection) {
-            byte[] buf = new byte[BUFFER];
-            try {
-                InputStream in = client.getInputStream();
-                OutputStream out = connection.output();
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                }
-                connection.shutdownOutput();
-            } catch (IOException e) {
-                if (!aborted) {
-                    LOG.debug("SOCKS5 proxy: connection {} client side ended", id, e);
-                }
-                abort();
-            }
-            Thread d = down;
-            try {
-                d.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abort();
-            }
-        }
-
-        /** Tunnel to client; the target's EOF becomes a FIN to the client. */
-        private void downstream() {
-            byte[] buf = new byte[BUFFER];
-            try {
-                InputStream in = target.input();
-                OutputStream out = client.getOutputStream();
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                }
-                client.shutdownOutput();
-            } catch (IOException e) {
-                if (!aborted) {
-                    LOG.debug("SOCKS5 proxy: connection {} tunnel side ended", id, e);
-                }
-                abort();
-            }
-        }
-
-        /** Both sides at once: blocked reads, writes and a pending connect wake. */
-        void abort() {
-            aborted = true;
-            closeQuietly(client);
-            TcpConnection t = target;
-            if (t != null) {
-                t.abort();
-            }
-            up.interrupt();
-        }
-
-        void join() {
-            try {
-                up.join(STOP_MILLIS);
-                Thread d = down;
-                if (d != null) {
-                    d.join(STOP_MILLIS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (up.isAlive() || down != null && down.isAlive()) {
-                LOG.warn("SOCKS5 proxy: the threads of connection {} did not end", id);
-            }
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
+    static void closeQuietly(java.io.Closeable c) {
         if (c != null) {
             try {
                 c.close();

@@ -39,6 +39,10 @@ import org.wgkaraf.api.netif.TcpService;
  * Threads: one accept thread while listening ({@code wgkaraf-ssh-accept-<port>}), two per open
  * connection (see {@link TunnelIoSession}). At most {@link #MAX_CONNECTIONS} connections are open
  * at once; more are closed as they arrive and counted.
+ * <p>
+ * (About 440 lines, one file on purpose: the port, the TCP service and the SSH servers change
+ * independently and from any thread, and every rule about them is one reconciliation read in one
+ * place; the per-connection work is in {@link TunnelIoSession}.)
  */
 final class Bridge implements AutoCloseable {
     /** Enough for an owner's console, a file transfer and a spare; an SSH client multiplexes more on one. */

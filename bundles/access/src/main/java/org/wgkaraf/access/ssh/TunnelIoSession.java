@@ -39,6 +39,9 @@ import org.wgkaraf.api.netif.TcpConnection;
  * windows the peer grants; a peer that grants window but does not read is cut off once
  * {@link #MAX_QUEUED_BYTES} are waiting.</li>
  * </ul>
+ * <p>
+ * (About 430 lines, one file on purpose: it is one contract, MINA SSHD's {@link IoSession}, whose
+ * read, write, suspend and close rules only make sense side by side.)
  */
 final class TunnelIoSession extends AbstractCloseable implements IoSession {
     static final int READ_CHUNK = 32 * 1024;
