@@ -287,4 +287,31 @@ class WireGuardClientTest {
         client.stop();
         assertTrue(registry.open().isEmpty(), "wireguard stop stops it");
     }
+
+    /**
+     * The settings service and the client share one secret store: a key set with {@code config
+     * set} while the client moves a clear key out of ConfigAdmin loses neither. (Each used to make
+     * its own store of the same file, with its own lock and one temporary file name.)
+     */
+    @Test
+    void aKeySetWhileTheClientStoresAnotherLosesNeither() throws Exception {
+        client = newClient(config(25));
+        SecretStore store = new SecretStore(dir.resolve("secrets"));
+        for (int round = 0; round < 20; round++) {
+            String psk = engine.generatePrivateKey().toBase64();
+            SecretKey fresh = engine.generatePrivateKey();
+            Map<String, Object> withClearKey = new HashMap<>(configAdmin.asMap());
+            withClearKey.put("local_private_key", fresh.toBase64());
+            Thread settings = new Thread(() -> client.set(org.wgkaraf.api.wireguard.Instance.PRESHARED_KEY, psk));
+            settings.start();
+            configAdmin.put(withClearKey);
+            settings.join();
+            int r = round;
+            await("round " + r + ": the clear key stored and hidden",
+                    () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
+            assertEquals(psk, store.get(org.wgkaraf.api.wireguard.Instance.PRESHARED_KEY).orElse(null), "round " + round);
+            assertEquals(fresh.toBase64(), store.get(org.wgkaraf.api.wireguard.Instance.LOCAL_PRIVATE_KEY).orElse(null),
+                    "round " + round);
+        }
+    }
 }
