@@ -1,0 +1,48 @@
+package org.wgkaraf.netif.tcp;
+
+/**
+ * How fast a connection may send: the congestion window and the slow-start threshold, in bytes,
+ * and how they react to acknowledgments, to loss found by duplicate ACKs or SACK, and to a
+ * retransmission timeout (RFC 5681). The loss recovery around it (which segment to resend, cwnd
+ * inflation of RFC 6582) is {@link LossRecovery}'s.
+ */
+sealed interface CongestionControl permits NewReno {
+
+    int cwnd();
+
+    int ssthresh();
+
+    /** Sets cwnd directly: recovery's inflation and deflation (RFC 6582 3.2). */
+    void setCwnd(int bytes);
+
+    /**
+     * New data was acknowledged outside recovery.
+     *
+     * @param cwndLimited the sender had as much in flight as cwnd allowed, so the ACK says
+     *                    something about the path (RFC 7661: an idle or application-limited
+     *                    sender does not grow its window)
+     */
+    void onAck(int ackedBytes, int mss, boolean cwndLimited, long now);
+
+    /** Loss detected by duplicate ACKs or SACK: fast recovery begins (RFC 5681 3.2 step 2). */
+    void onLoss(int flightSize, int mss, long now);
+
+    /** Recovery ended with a full acknowledgment (RFC 6582 3.2 step 3, RFC 6675 5). */
+    void onRecoveryEnd(int flightSize, int mss);
+
+    /**
+     * The retransmission timer expired (RFC 5681 3.1, equation 4): one segment at a time again.
+     *
+     * @param first the first expiry of a series: ssthresh is set only then (RFC 5681 "when a
+     *              segment is retransmitted by the timer again, ssthresh is held constant")
+     */
+    void onTimeout(int flightSize, int mss, boolean first);
+
+    /** The connection was idle longer than an RTO (RFC 5681 4.1): restart from the initial window. */
+    void onIdle(int mss);
+
+    /** The initial window of RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
+    static int initialWindow(int mss) {
+        return Math.min(10 * mss, Math.max(2 * mss, 14600));
+    }
+}

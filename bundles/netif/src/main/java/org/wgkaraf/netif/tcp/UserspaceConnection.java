@@ -1,0 +1,477 @@
+package org.wgkaraf.netif.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.wgkaraf.api.netif.TcpConnection;
+import org.wgkaraf.netif.ip.Bytes;
+import org.wgkaraf.netif.ip.DropReason;
+
+/**
+ * One connection of the userspace layer: a {@link Tcb} behind a lock, with the blocking streams
+ * the application uses. Every entry (a segment from the receive thread, a timer, an application
+ * call) takes the lock, calls the core, updates what others wait on, and releases it; then
+ * {@link #pump()} sends what the core has to send, one packet at a time, WITHOUT the lock, so no
+ * TCP lock is ever held while the tunnel is entered. One thread at a time pumps a connection (the
+ * {@code sending} token), so its packets leave in the order the core made them.
+ */
+final class UserspaceConnection implements TcpConnection {
+    /** Readers are woken for this much data even without PSH (or at the delayed-ACK tick). */
+    private static final int WAKE_READER_BYTES = 32 * 1024;
+
+    private final UserspaceTcp layer;
+    final Tcb tcb;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+    private final Condition opened = lock.newCondition();
+    private final Input input = new Input();
+    private final Output output = new Output();
+    /** When the timer thread must run this connection's timers; read without the lock. */
+    volatile long deadline = Tcb.NEVER;
+    private boolean sending;
+    private boolean closedByApplication;
+    /** The passive connection's listener, until it is established (or ends). */
+    private UserspaceListener listener;
+    /** What the layer counts this connection as (see {@link UserspaceTcp#recount}). */
+    private int category;
+    private boolean removed;
+
+    UserspaceConnection(UserspaceTcp layer, Tcb tcb, UserspaceListener listener) {
+        this.layer = layer;
+        this.tcb = tcb;
+        this.listener = listener;
+        this.category = UserspaceTcp.category(tcb.state, listener != null);
+    }
+
+    // ---- entries from the layer
+
+    /** Starts an active open. */
+    void connect(long now) {
+        lock.lock();
+        try {
+            tcb.connect(now);
+            updated(now, false);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    /** Starts a passive open from the SYN that reached the listener. */
+    void acceptSyn(Segment syn, long now) {
+        lock.lock();
+        try {
+            tcb.acceptSyn(syn, now);
+            updated(now, false);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    DropReason segment(Segment seg, long now) {
+        DropReason r;
+        lock.lock();
+        try {
+            r = tcb.segment(seg, now);
+            updated(now, false);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+        return r;
+    }
+
+    /** A SYN for this four-tuple while in TIME-WAIT: may it open a new connection (RFC 6191, RFC 9293 3.6.1)? */
+    boolean replaceableBy(Segment syn) {
+        lock.lock();
+        try {
+            if (tcb.state != TcpState.TIME_WAIT) {
+                return false;
+            }
+            boolean newer = tcb.tsOk && syn.hasTimestamps ? Seq.gt(syn.tsVal, tcb.tsRecent) : Seq.gt(syn.seq, tcb.rcvNxt());
+            if (newer) {
+                tcb.terminate(null);
+                updated(layer.now(), false);
+            }
+            return newer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void timer(long now) {
+        lock.lock();
+        try {
+            if (tcb.nextDeadline() <= now) {
+                tcb.timer(now);
+            }
+            updated(now, true);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    /**
+     * After any call into the core, under the lock: hand an established passive connection to
+     * its listener, keep the layer's counts, wake who waits, and tell the timer the next deadline.
+     */
+    private void updated(long now, boolean fromTimer) {
+        if (listener != null && tcb.state != TcpState.SYN_RECEIVED) {
+            UserspaceListener l = listener;
+            listener = null;
+            l.forget(this);
+            if (tcb.state.synchronizedState() && !l.queue.offer(this)) {
+                layer.ip().count(DropReason.TCP_BACKLOG_FULL);
+                tcb.abort(now);
+            }
+        }
+        int c = UserspaceTcp.category(tcb.state, listener != null);
+        if (c != category) {
+            int before = category;
+            category = c;
+            if (!layer.recount(before, c)) {
+                tcb.terminate(null); // over the TIME-WAIT limit: end it now rather than wait 2 MSL
+                category = UserspaceTcp.category(tcb.state, false);
+                layer.recount(c, category);
+            }
+        }
+        if (lock.hasWaiters(readable)) {
+            int n = tcb.readable();
+            if (n > 0 && (tcb.pushed || n >= WAKE_READER_BYTES || fromTimer) || tcb.peerFin || tcb.closed()) {
+                readable.signalAll();
+            }
+        }
+        tcb.pushed = false;
+        if (lock.hasWaiters(writable)
+                && (tcb.writeSpace() >= Math.min(tcb.sendBuffer.capacity() / 4, 64 * 1024) || tcb.closed())) {
+            writable.signalAll();
+        }
+        if (lock.hasWaiters(opened) && tcb.state != TcpState.SYN_SENT && tcb.state != TcpState.SYN_RECEIVED) {
+            opened.signalAll();
+        }
+        long d = tcb.nextDeadline();
+        deadline = d;
+        layer.deadlineSet(d);
+    }
+
+    /** Sends what the core has to send, one packet at a time, without holding the lock while sending. */
+    void pump() {
+        byte[] buf = layer.scratch().out;
+        lock.lock();
+        if (sending) {
+            lock.unlock();
+            return; // the thread that pumps now sends what we added too
+        }
+        sending = true;
+        boolean closed;
+        try {
+            while (true) {
+                long now = layer.now();
+                int n = tcb.poll(buf, now);
+                if (n == 0) {
+                    updated(now, false);
+                    break;
+                }
+                lock.unlock();
+                try {
+                    layer.transmit(tcb.localAddress, buf, n);
+                } finally {
+                    lock.lock();
+                }
+            }
+        } finally {
+            sending = false;
+            closed = tcb.closed();
+            lock.unlock();
+        }
+        if (closed) {
+            removeOnce();
+        }
+    }
+
+    private void removeOnce() {
+        synchronized (this) {
+            if (removed) {
+                return;
+            }
+            removed = true;
+        }
+        layer.remove(this);
+    }
+
+    /** Waits until the handshake is over or {@code nanos} pass; true if established (or beyond). */
+    boolean awaitOpen(long nanos) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (tcb.state == TcpState.SYN_SENT || tcb.state == TcpState.SYN_RECEIVED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = opened.awaitNanos(nanos);
+            }
+            return tcb.state != TcpState.CLOSED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ConnectionError error() {
+        lock.lock();
+        try {
+            return tcb.error;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    TcpState state() {
+        lock.lock();
+        try {
+            return tcb.state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Buffer memory held, for status. */
+    long bufferedBytes() {
+        lock.lock();
+        try {
+            return (long) tcb.sendBuffer.size() + tcb.readable();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The layer closes: reset without waiting. */
+    void shutdownNow() {
+        abort();
+    }
+
+    /** Ends a half-open connection without a word (SYN flood defence, listener gone). */
+    void drop() {
+        lock.lock();
+        try {
+            tcb.terminate(null);
+            updated(layer.now(), false);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    // ---- TcpConnection
+
+    @Override
+    public InetSocketAddress local() {
+        return new InetSocketAddress(Bytes.address(tcb.localAddress), tcb.localPort);
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return new InetSocketAddress(Bytes.address(tcb.remoteAddress), tcb.remotePort);
+    }
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        lock.lock();
+        try {
+            tcb.shutdownOutput(layer.now());
+            updated(layer.now(), false);
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closedByApplication) {
+                return;
+            }
+            closedByApplication = true;
+            tcb.close(layer.now());
+            updated(layer.now(), false);
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    @Override
+    public void abort() {
+        lock.lock();
+        try {
+            closedByApplication = true;
+            tcb.abort(layer.now());
+            updated(layer.now(), false);
+            readable.signalAll();
+            writable.signalAll();
+            opened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    @Override
+    public String toString() {
+        return "TCP " + Bytes.dotted(tcb.localAddress) + ":" + tcb.localPort + " <-> " + Bytes.dotted(tcb.remoteAddress) + ":"
+                + tcb.remotePort;
+    }
+
+    private IOException failure(String doing) {
+        ConnectionError e = tcb.error;
+        if (closedByApplication && (e == null || e == ConnectionError.ABORTED || e == ConnectionError.CLOSED_WITH_DATA_PENDING)) {
+            return new IOException("cannot " + doing + ": the connection " + this + " was closed");
+        }
+        return new IOException("cannot " + doing + ": " + (e != null ? e.message() : "connection closed") + " (" + this + ")");
+    }
+
+    /** Bytes from the peer: blocks until some arrive, -1 at the end of the stream. */
+    private final class Input extends InputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public int read() throws IOException {
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            int n;
+            boolean update;
+            lock.lock();
+            try {
+                while (true) {
+                    if (closedByApplication) {
+                        throw failure("read");
+                    }
+                    n = tcb.read(b, off, len, layer.now());
+                    if (n > 0) {
+                        update = tcb.ackNow;
+                        if (update) {
+                            updated(layer.now(), false);
+                        }
+                        break;
+                    }
+                    if (n < 0) {
+                        if (tcb.error != null) {
+                            throw failure("read");
+                        }
+                        return -1;
+                    }
+                    try {
+                        readable.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while reading " + UserspaceConnection.this);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (update) {
+                pump(); // a window update
+            }
+            return n;
+        }
+
+        @Override
+        public int available() {
+            lock.lock();
+            try {
+                return tcb.readable();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            UserspaceConnection.this.close();
+        }
+    }
+
+    /** Bytes to the peer: blocks while the send buffer is full. */
+    private final class Output extends OutputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public void write(int b) throws IOException {
+            one[0] = (byte) b;
+            write(one, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            while (len > 0) {
+                lock.lock();
+                try {
+                    while (true) {
+                        if (tcb.error != null || closedByApplication && tcb.state == TcpState.CLOSED) {
+                            throw failure("write");
+                        }
+                        int n = tcb.write(b, off, len);
+                        if (n < 0) {
+                            throw failure("write");
+                        }
+                        if (n > 0) {
+                            off += n;
+                            len -= n;
+                            updated(layer.now(), false);
+                            break;
+                        }
+                        try {
+                            writable.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("interrupted while writing " + UserspaceConnection.this);
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                pump();
+            }
+        }
+
+        @Override
+        public void flush() {
+            // Data is sent as soon as it is written (Nagle is off).
+        }
+
+        @Override
+        public void close() {
+            shutdownOutput();
+        }
+    }
+}
