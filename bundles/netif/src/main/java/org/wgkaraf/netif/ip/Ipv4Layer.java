@@ -431,6 +431,11 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
         return tcp.status(drops.snapshot());
     }
 
+    /** Each TCP connection with its core's variables, one a line: for failure messages and debugging. */
+    public String tcpConnections() {
+        return tcp.describe();
+    }
+
     /** Closes every socket, session and TCP connection (waking their waiters) and detaches every interface. */
     @Deactivate
     public void close() {

@@ -54,8 +54,10 @@ final class LossRecovery {
         if (t.sackOk && seg.sackBlocks > 0) {
             newlySacked = t.scoreboard.apply(seg, t.sndUna, t.sndNxt);
         }
-        if (advanced || t.retransmissions.isEmpty()) {
-            t.retries = 0; // progress, or an answer to a window probe: the peer is alive
+        if (advanced || t.retransmissions.isEmpty() || windowBlocked()) {
+            // Progress, or an answer while its window keeps us from sending: the peer is alive
+            // and may keep its window closed as long as it likes (RFC 1122 4.2.2.17).
+            t.retries = 0;
         }
         if (advanced) {
             dupAcks = 0;
@@ -83,6 +85,12 @@ final class LossRecovery {
                 && (dupAcks >= SackScoreboard.DUP_THRESH || t.sackOk && t.scoreboard.firstIsLost(t.mss))) {
             enterFastRecovery(now);
         }
+    }
+
+    /** The first segment to resend does not fit in the peer's window. */
+    private boolean windowBlocked() {
+        RetransmissionQueue q = t.retransmissions;
+        return !q.isEmpty() && Seq.gt(q.end(0), t.sndUna + t.sndWnd);
     }
 
     /**

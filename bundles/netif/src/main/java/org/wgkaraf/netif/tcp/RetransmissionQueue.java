@@ -116,6 +116,37 @@ final class RetransmissionQueue {
         head = 0;
     }
 
+    /**
+     * Cuts segment i in two, the first {@code firstLength} long (the peer's window is smaller than
+     * the segment, RFC 9293 3.8.6.2.1: nothing may be sent beyond it). The marks go to both halves,
+     * a FIN to the second.
+     */
+    void split(int i, int firstLength) {
+        if (count == seq.length) {
+            grow();
+        }
+        for (int j = count; j > i + 1; j--) {
+            int to = at(j);
+            int from = at(j - 1);
+            seq[to] = seq[from];
+            len[to] = len[from];
+            sentAt[to] = sentAt[from];
+            flags[to] = flags[from];
+        }
+        int k = at(i);
+        int n = at(i + 1);
+        seq[n] = seq[k] + firstLength;
+        len[n] = len[k] - firstLength;
+        sentAt[n] = sentAt[k];
+        flags[n] = flags[k];
+        len[k] = firstLength;
+        flags[k] &= ~FIN;
+        if ((flags[k] & SACKED) != 0) {
+            sackedSegments++;
+        }
+        count++;
+    }
+
     /** Segment i was sent again. */
     void retransmitted(int i, long now) {
         int k = at(i);

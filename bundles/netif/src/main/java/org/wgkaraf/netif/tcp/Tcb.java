@@ -129,10 +129,13 @@ final class Tcb {
     long retransmitted;
 
     /**
+     * @param sendPool    memory for what the application writes
+     * @param receivePool memory for what peers send: apart, so a full send side can never starve
+     *                    the receiving that would let it drain
      * @param iss      the initial send sequence number, from {@link IsnGenerator}
      * @param tsOffset this connection's timestamp clock offset
      */
-    Tcb(TcpConfig config, ChunkPool pool, int localAddress, int localPort, int remoteAddress, int remotePort,
+    Tcb(TcpConfig config, ChunkPool sendPool, ChunkPool receivePool, int localAddress, int localPort, int remoteAddress, int remotePort,
         boolean passive, int iss, int tsOffset) {
         this.config = config;
         this.localAddress = localAddress;
@@ -146,8 +149,8 @@ final class Tcb {
         this.sndNxt = iss;
         this.mss = Math.min(config.mss(), TcpHeader.DEFAULT_MSS);
         this.rcvScale = config.windowScale();
-        this.sendBuffer = new SendBuffer(pool, config.sendBuffer());
-        this.receiveBuffer = new ReceiveBuffer(pool, config.receiveBuffer(), config.maxOutOfOrderRanges());
+        this.sendBuffer = new SendBuffer(sendPool, config.sendBuffer());
+        this.receiveBuffer = new ReceiveBuffer(receivePool, config.receiveBuffer(), config.maxOutOfOrderRanges());
         this.retransmissions = new RetransmissionQueue(config.maxSegmentsInFlight());
         this.scoreboard = new SackScoreboard(retransmissions);
         this.cc = new NewReno(config.mss());
@@ -323,7 +326,11 @@ final class Tcb {
         resetAcks = false;
     }
 
-    /** Ends the connection: CLOSED, buffers freed, timers stopped, callers woken by the runtime. */
+    /**
+     * Ends the connection: CLOSED, timers stopped, the send side freed, callers woken by the
+     * runtime. After a graceful end ({@code why} null) what was received stays readable until the
+     * application reads or closes; after a failure it is dropped with everything else.
+     */
     void terminate(ConnectionError why) {
         if (state == TcpState.CLOSED) {
             return;
@@ -332,24 +339,27 @@ final class Tcb {
             error = why;
         }
         state = TcpState.CLOSED;
+        timeWaitAt = NEVER;
         release();
+        if (why != null || inputClosed) {
+            receiveBuffer.discard();
+        }
     }
 
-    /** Frees the buffers' memory and stops every timer; the TCB itself stays for status and cleanup. */
-    void release() {
+    /** Frees the send side's memory and stops the timers that serve it. */
+    private void release() {
         sendBuffer.clear();
-        receiveBuffer.discard();
         retransmissions.clear();
         retransmitAt = NEVER;
         persistAt = NEVER;
         finWait2At = NEVER;
         delayedAckAt = NEVER;
-        if (state == TcpState.CLOSED) {
-            timeWaitAt = NEVER;
-        }
     }
 
-    /** TIME-WAIT for 2 MSL (RFC 9293 3.6): the buffers are freed, the four-tuple stays taken. */
+    /**
+     * TIME-WAIT for 2 MSL (RFC 9293 3.6): the four-tuple stays taken; everything we sent was
+     * acknowledged, so only data the application has not read yet is still held.
+     */
     void enterTimeWait(long now) {
         state = TcpState.TIME_WAIT;
         release();
@@ -420,7 +430,7 @@ final class Tcb {
      */
     void updatePersist(long now) {
         boolean stalled = state.synchronizedState() && state != TcpState.TIME_WAIT && retransmissions.isEmpty()
-                && unsentData() > 0 && sndUna + sndWnd - sndNxt <= 0;
+                && (unsentData() > 0 || finQueued && !finSent) && sndUna + sndWnd - sndNxt <= 0;
         if (!stalled) {
             persistAt = NEVER;
             persistBackoff = 0;

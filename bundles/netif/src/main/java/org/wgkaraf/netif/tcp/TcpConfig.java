@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  *                            less 20 bytes of IPv4 and 20 of TCP header
  * @param receiveBuffer       per connection: the widest window we offer (at least 1 MiB)
  * @param sendBuffer          per connection: bytes written and not yet acknowledged
- * @param memoryBudget        all connections' buffers together
+ * @param memoryBudget        all connections' buffers together: half for sending, half for receiving
  * @param maxConnections      connections in any state but TIME-WAIT, half-open ones included
  * @param maxHalfOpen         connections in SYN-RECEIVED, all listeners together (SYN flood)
  * @param maxHalfOpenPerPort  the same for one listener

@@ -60,8 +60,17 @@ final class Transmitter {
         }
     }
 
+    /**
+     * A pure ACK. Its sequence number is SND.NXT unless that lies beyond the peer's window (the
+     * window shrank or closed after we sent): then the window's right edge, so the peer finds the
+     * segment acceptable and reads its ACK. A receiver drops an unacceptable segment whole, ACK
+     * included (RFC 9293 3.10.7.4), and two ends that each wait for the other's ACK would wait
+     * for ever. Linux does the same (tcp_acceptable_seq).
+     */
     private int ack(byte[] out, long now) {
-        return segment(out, t.sndNxt, TcpHeader.ACK, 0, 0, now);
+        int rightEdge = t.sndUna + t.sndWnd;
+        int seq = t.state.synchronizedState() && Seq.gt(t.sndNxt, rightEdge) ? rightEdge : t.sndNxt;
+        return segment(out, seq, TcpHeader.ACK, 0, 0, now);
     }
 
     /** {@code <SEQ=resetSeq><CTL=RST>}, with ACK when it ends a synchronized connection. */
@@ -111,8 +120,23 @@ final class Transmitter {
         int budget = t.cc.cwnd() - q.pipe();
         int lost = t.scoreboard.nextLost();
         if (lost >= 0 && (urgent || budget >= Math.min(t.mss, q.length(lost)))) {
-            t.recovery.retransmitNow = false;
-            return retransmit(lost, out, now);
+            // Nothing goes beyond the peer's window, a retransmission neither: Linux drops a
+            // segment that ends beyond it, ACK and all, while its receive queue holds data.
+            int room = t.sndUna + t.sndWnd - q.seq(lost);
+            if (room >= q.length(lost)) {
+                t.recovery.retransmitNow = false;
+                return retransmit(lost, out, now);
+            }
+            if (room > 0) {
+                q.split(lost, room);
+                t.recovery.retransmitNow = false;
+                return retransmit(lost, out, now);
+            }
+            if (urgent) {
+                // The window is closed: a probe gets the peer to tell us when it opens.
+                t.recovery.retransmitNow = false;
+                return segment(out, t.sndUna - 1, TcpHeader.ACK, 0, 0, now);
+            }
         }
         int unsent = t.unsentData();
         boolean fin = t.finQueued && !t.finSent;
@@ -133,7 +157,7 @@ final class Transmitter {
         if (n > budget) {
             n = 0; // cwnd: wait for the ACKs that are coming
         }
-        boolean withFin = fin && n == unsent;
+        boolean withFin = fin && n == unsent && Seq.lt(t.sndNxt + n, t.sndUna + t.sndWnd);
         if (n == 0 && !withFin) {
             return 0;
         }

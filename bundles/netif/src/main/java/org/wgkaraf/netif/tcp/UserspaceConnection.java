@@ -22,6 +22,8 @@ import org.wgkaraf.netif.ip.DropReason;
 final class UserspaceConnection implements TcpConnection {
     /** Readers are woken for this much data even without PSH (or at the delayed-ACK tick). */
     private static final int WAKE_READER_BYTES = 32 * 1024;
+    /** A writer blocked by the layer's memory budget looks again after this long. */
+    private static final long MEMORY_RETRY_NANOS = 20_000_000L;
 
     private final UserspaceTcp layer;
     final Tcb tcb;
@@ -240,6 +242,16 @@ final class UserspaceConnection implements TcpConnection {
         }
     }
 
+    String describe() {
+        lock.lock();
+        try {
+            return tcb + " recovery " + tcb.recovery.phase + " (" + tcb.recovery.fastRecoveries + " fast, "
+                    + tcb.recovery.timeouts + " timeouts)";
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Buffer memory held, for status. */
     long bufferedBytes() {
         lock.lock();
@@ -451,7 +463,14 @@ final class UserspaceConnection implements TcpConnection {
                             break;
                         }
                         try {
-                            writable.await();
+                            if (tcb.writeSpace() > 0) {
+                                // Room in this connection's buffer, but the layer's budget is
+                                // spent: memory comes back from other connections, which do not
+                                // signal this one; look again shortly.
+                                writable.awaitNanos(MEMORY_RETRY_NANOS);
+                            } else {
+                                writable.await();
+                            }
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new InterruptedIOException("interrupted while writing " + UserspaceConnection.this);

@@ -63,7 +63,9 @@ public final class UserspaceTcp implements AutoCloseable {
     private final TcpConfig config;
     private final boolean runTimer;
     private final IsnGenerator isn;
-    private final ChunkPool pool;
+    /** Half of the memory budget for what applications write, half for what peers send. */
+    private final ChunkPool sendPool;
+    private final ChunkPool receivePool;
     private final ConnectionTable table;
     private final Map<Integer, UserspaceListener> listeners = new ConcurrentHashMap<>();
     private final ThreadLocal<Scratch> scratch;
@@ -89,7 +91,8 @@ public final class UserspaceTcp implements AutoCloseable {
         this.config = config;
         this.runTimer = runTimer;
         this.isn = new IsnGenerator(random);
-        this.pool = new ChunkPool(config.memoryBudget());
+        this.sendPool = new ChunkPool(config.memoryBudget() / 2);
+        this.receivePool = new ChunkPool(config.memoryBudget() / 2);
         this.table = new ConnectionTable(random.nextInt());
         int size = SegmentWriter.OPTIONS + 40 + config.mss();
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
@@ -177,7 +180,7 @@ public final class UserspaceTcp implements AutoCloseable {
         }
         int local = seg.destination;
         int remote = seg.source;
-        Tcb tcb = new Tcb(config, pool, local, seg.destinationPort, remote, seg.sourcePort, true,
+        Tcb tcb = new Tcb(config, sendPool, receivePool, local, seg.destinationPort, remote, seg.sourcePort, true,
                 isn.isn(local, seg.destinationPort, remote, seg.sourcePort, now),
                 isn.timestampOffset(local, seg.destinationPort, remote, seg.sourcePort));
         UserspaceConnection c = new UserspaceConnection(this, tcb, l);
@@ -274,7 +277,7 @@ public final class UserspaceTcp implements AutoCloseable {
             if (listeners.containsKey(port) || table.get(local, port, remote, remotePort) != null) {
                 continue;
             }
-            Tcb tcb = new Tcb(config, pool, local, port, remote, remotePort, false, isn.isn(local, port, remote, remotePort, now),
+            Tcb tcb = new Tcb(config, sendPool, receivePool, local, port, remote, remotePort, false, isn.isn(local, port, remote, remotePort, now),
                     isn.timestampOffset(local, port, remote, remotePort));
             UserspaceConnection c = new UserspaceConnection(this, tcb, null);
             if (table.add(c)) {
@@ -405,7 +408,16 @@ public final class UserspaceTcp implements AutoCloseable {
                 counted.put(reason.name(), n);
             }
         });
-        return new TcpStatus(states, ports, counted, pool.bytesInUse());
+        return new TcpStatus(states, ports, counted, sendPool.bytesInUse() + receivePool.bytesInUse());
+    }
+
+    /** One line per connection with the core's variables: for diagnostics, never parsed. */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        for (UserspaceConnection c : table.snapshot()) {
+            s.append(c).append(": ").append(c.describe()).append('\n');
+        }
+        return s.toString();
     }
 
     /** Connections in the table (any state), for tests. */
@@ -417,8 +429,8 @@ public final class UserspaceTcp implements AutoCloseable {
         return halfOpen.get();
     }
 
-    ChunkPool pool() {
-        return pool;
+    long bytesInUse() {
+        return sendPool.bytesInUse() + receivePool.bytesInUse();
     }
 
     TcpConfig config() {

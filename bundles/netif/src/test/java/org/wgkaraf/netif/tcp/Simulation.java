@@ -59,7 +59,7 @@ final class Simulation {
 
     /** A's connect; B appears when the SYN arrives. */
     Simulation open() {
-        a = new Tcb(configA, pool, Packets.A, 40000, Packets.B, 22, false, isn.isn(Packets.A, 40000, Packets.B, 22, now), 1000);
+        a = new Tcb(configA, pool, pool, Packets.A, 40000, Packets.B, 22, false, isn.isn(Packets.A, 40000, Packets.B, 22, now), 1000);
         a.connect(now);
         return this;
     }
@@ -136,7 +136,7 @@ final class Simulation {
         if (f.toB) {
             if (b == null) {
                 if (s.syn() && !s.hasAck()) {
-                    b = new Tcb(configB, pool, Packets.B, 22, Packets.A, 40000, true, isn.isn(Packets.B, 22, Packets.A, 40000, now), 5000);
+                    b = new Tcb(configB, pool, pool, Packets.B, 22, Packets.A, 40000, true, isn.isn(Packets.B, 22, Packets.A, 40000, now), 5000);
                     b.acceptSyn(s, now);
                 }
                 return;
