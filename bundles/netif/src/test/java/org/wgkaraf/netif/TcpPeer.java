@@ -20,7 +20,8 @@ import org.wgkaraf.netif.tun.PseudoRandomStream;
  * <li>{@code send host port seed bytes}: connects, sends the pseudo-random stream, shuts its
  *     output, waits for the peer to close; prints "connected", then "sent ms".</li>
  * <li>{@code sink host port seed bytes}: listens (prints "ready"), accepts one connection, checks
- *     every byte; prints "received n" or "mismatch at i", then closes.</li>
+ *     every byte, printing "progress ms bytes" at most every 50 ms while data comes; then prints
+ *     "received n" or "mismatch at i" and closes.</li>
  * <li>{@code echo host port}: listens (prints "ready") and echoes every connection, each on its
  *     own thread, shutting its output when the peer does.</li>
  * <li>{@code connect host port}: one attempt; prints "refused ms", "connected" or "failed msg".</li>
@@ -86,8 +87,15 @@ public final class TcpPeer {
                 byte[] want = new byte[buf.length];
                 long received = 0;
                 InputStream in = s.getInputStream();
+                long start = System.nanoTime();
+                long lastPrint = 0;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    long now = System.nanoTime();
+                    if (now - lastPrint >= 50_000_000L) {
+                        say("progress " + (now - start) / 1_000_000 + " " + received);
+                        lastPrint = now;
+                    }
                     expected.next(want, 0, n);
                     int at = Arrays.mismatch(buf, 0, n, want, 0, n);
                     if (at >= 0) {
@@ -96,6 +104,7 @@ public final class TcpPeer {
                     }
                     received += n;
                 }
+                say("progress " + (System.nanoTime() - start) / 1_000_000 + " " + received);
                 say("received " + received);
             }
         }

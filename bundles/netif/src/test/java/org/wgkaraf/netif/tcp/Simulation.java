@@ -30,8 +30,9 @@ final class Simulation {
     Tcb b;
     /** One-way delay of the path. */
     long delay = 5 * MS;
-    /** Extra random delay up to this (reordering). */
+    /** Extra random delay up to this (reordering), for the share {@link #reorderShare} of packets. */
     long jitter;
+    double reorderShare = 1;
     double loss;
     /** Drops what it matches, before random loss. */
     Predicate<Segment> dropToB = s -> false;
@@ -121,7 +122,7 @@ final class Simulation {
                 packetsLost++;
                 continue;
             }
-            long extra = jitter > 0 ? (long) (random.nextDouble() * jitter) : 0;
+            long extra = jitter > 0 && random.nextDouble() < reorderShare ? (long) (random.nextDouble() * jitter) : 0;
             path.add(new InFlight(now + delay + extra, order++, toB, p));
         }
     }
