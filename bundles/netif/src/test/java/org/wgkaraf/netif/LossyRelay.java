@@ -162,12 +162,17 @@ public final class LossyRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         open = false;
         front.close();
         back.close();
         for (Thread t : threads) {
-            t.join(5000);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

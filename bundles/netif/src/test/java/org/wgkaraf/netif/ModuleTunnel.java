@@ -193,7 +193,7 @@ final class ModuleTunnel implements AutoCloseable {
         if (relay != null) {
             try {
                 relay.close();
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
                 System.err.println("closing the relay failed: " + e);
             }
         }

@@ -29,7 +29,7 @@ final class LayerPair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         a.close();
         b.close();
         aToB.close();

@@ -27,7 +27,7 @@ class UserspaceTcpTest {
     private final LayerPair pair = new LayerPair();
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() {
         pair.close();
     }
 
