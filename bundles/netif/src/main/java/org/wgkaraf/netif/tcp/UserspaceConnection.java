@@ -47,7 +47,7 @@ final class UserspaceConnection implements TcpConnection {
         this.layer = layer;
         this.tcb = tcb;
         this.listener = listener;
-        this.category = UserspaceTcp.category(tcb.state, listener != null);
+        this.category = UserspaceTcp.GONE; // counted from its first state on, in updated()
     }
 
     // ---- entries from the layer

@@ -187,7 +187,6 @@ public final class UserspaceTcp implements AutoCloseable {
         if (!table.add(c)) {
             return DropReason.TCP_DUPLICATE; // the same SYN arrived twice at once
         }
-        recount(GONE, HALF_OPEN);
         if (!l.addHalfOpen(c)) {
             c.drop(); // the listener closed meanwhile
             return DropReason.TCP_NO_LISTENER;
@@ -245,7 +244,6 @@ public final class UserspaceTcp implements AutoCloseable {
                     + " TCP connections are open, the most this module allows");
         }
         UserspaceConnection c = newOutgoing(local, remote, port);
-        recount(GONE, ACTIVE);
         startTimer();
         c.connect(now());
         boolean open;
