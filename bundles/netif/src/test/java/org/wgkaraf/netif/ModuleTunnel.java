@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.IpPrefix;
+import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
@@ -34,18 +35,18 @@ import org.wgkaraf.netif.tcp.TunnelTcpService;
  * {@link TcpPeer} in a child JVM inside the namespace. The outer UDP path may go through a
  * {@link LossyRelay}.
  */
-final class ModuleTunnel implements AutoCloseable {
-    static final int WG_PORT = 51820;
+public final class ModuleTunnel implements AutoCloseable {
+    public static final int WG_PORT = 51820;
 
-    final Lab lab;
-    final Netns ns;
-    final WireGuardGoPeer wg;
+    public final Lab lab;
+    public final Netns ns;
+    public final WireGuardGoPeer wg;
     final EngineService engine = new EngineService();
-    final Ipv4Layer ip = new Ipv4Layer();
-    final TunnelTcpService tcp = new TunnelTcpService(List.of(ip));
-    final String moduleAddress;
-    final String serverAddress;
-    final LossyRelay relay;
+    public final Ipv4Layer ip = new Ipv4Layer();
+    public final TunnelTcpService tcp = new TunnelTcpService(List.of(ip));
+    public final String moduleAddress;
+    public final String serverAddress;
+    public final LossyRelay relay;
     private final WgKeys.KeyPair moduleKeys;
     private final ScheduledExecutorService linkWatch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "module-link-watch");
@@ -53,8 +54,10 @@ final class ModuleTunnel implements AutoCloseable {
         return t;
     });
     private final List<NamespaceJvm> peers = new ArrayList<>();
-    volatile Tunnel tunnel;
-    final VirtualBackend.Attachment netif;
+    public volatile Tunnel tunnel;
+    public final VirtualBackend.Attachment netif;
+    /** Sees every packet the module sends into the tunnel, before the tunnel does. */
+    public volatile PacketSink tap = (p, o, l) -> { };
 
     private ModuleTunnel(LossyRelay.Settings relaySettings) throws IOException {
         lab = Lab.open();
@@ -77,7 +80,10 @@ final class ModuleTunnel implements AutoCloseable {
             }
             NetifInfo info = new NetifInfo(1, "wg1", NetifInfo.Kind.VIRTUAL, true, false, address(moduleAddress),
                     address("255.255.255.0"), address("0.0.0.0"));
-            netif = ip.attach(info, (p, o, l) -> tunnel.send(p, o, l));
+            netif = ip.attach(info, (p, o, l) -> {
+                tap.deliver(p, o, l);
+                tunnel.send(p, o, l);
+            });
             tunnel = engine.open(new TunnelConfig("wg1", moduleKeys.secret(), 0, List.of(new PeerConfig(
                     serverKeys.publicKeyObject(), null, endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))),
                     (p, o, l) -> netif.input(p, o, l));
@@ -93,31 +99,31 @@ final class ModuleTunnel implements AutoCloseable {
         }
     }
 
-    static ModuleTunnel open() throws IOException {
+    public static ModuleTunnel open() throws IOException {
         return new ModuleTunnel(null);
     }
 
-    static ModuleTunnel openThroughRelay(LossyRelay.Settings settings) throws IOException {
+    public static ModuleTunnel openThroughRelay(LossyRelay.Settings settings) throws IOException {
         return new ModuleTunnel(settings);
     }
 
-    static Inet4Address address(String dotted) {
+    public static Inet4Address address(String dotted) {
         return PacketBuilder.ipv4(dotted);
     }
 
-    Inet4Address server() {
+    public Inet4Address server() {
         return address(serverAddress);
     }
 
     /** Starts {@link TcpPeer} in the namespace with these arguments; closed with the tunnel. */
-    NamespaceJvm kernelPeer(String... args) {
+    public NamespaceJvm kernelPeer(String... args) {
         NamespaceJvm p = NamespaceJvm.start(ns.name(), List.of("-Xmx96m", "-XX:+UseSerialGC"), TcpPeer.class, List.of(args));
         peers.add(p);
         return p;
     }
 
     /** The namespace's view of TCP on the server address (ss) and its TCP counters, for failure messages. */
-    String kernelSockets() {
+    public String kernelSockets() {
         StringBuilder s = new StringBuilder(ns.cmd("ss", "-tni").tryRun().stdout());
         s.append("kernel counters:");
         for (String line : ns.cmd("nstat", "-az").tryRun().stdout().split("\n")) {
@@ -129,7 +135,7 @@ final class ModuleTunnel implements AutoCloseable {
         return s.append('\n').toString();
     }
 
-    String diagnostics() {
+    public String diagnostics() {
         StringBuilder s = new StringBuilder();
         Tunnel t = tunnel;
         if (t != null) {
@@ -163,7 +169,7 @@ final class ModuleTunnel implements AutoCloseable {
     }
 
     /** Every thread's stack, for a test that found something stuck. */
-    static String threadDump() {
+    public static String threadDump() {
         StringBuilder s = new StringBuilder();
         Thread.getAllStackTraces().forEach((t, stack) -> {
             s.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');

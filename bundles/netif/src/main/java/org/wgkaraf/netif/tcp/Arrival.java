@@ -251,6 +251,10 @@ final class Arrival {
         if (t.state == TcpState.TIME_WAIT && seg.fin()) {
             t.timeWaitAt = now + t.config.timeWait();
         }
+        if (seg.syn()) {
+            challenge(now); // RFC 5961 4.2: whatever its sequence number
+            return DropReason.TCP_SYN_CHALLENGED;
+        }
         if (Seq.le(end, rcvNxt) && seg.length() > 0) {
             // An old duplicate, e.g. a retransmission whose ACK was lost: ACK at once (and report
             // it as D-SACK), so the sender learns quickly that it arrived.
@@ -264,10 +268,10 @@ final class Arrival {
             }
             return DropReason.TCP_DUPLICATE;
         }
-        if ((seg.dataLength > 0 && !seg.syn()) || t.answerAllowed(now)) {
+        if (seg.dataLength > 0 || t.answerAllowed(now)) {
             t.ackNow = true; // data is never part of an ACK loop; other answers are rate limited
         }
-        return seg.syn() ? DropReason.TCP_SYN_CHALLENGED : DropReason.TCP_OUT_OF_WINDOW;
+        return DropReason.TCP_OUT_OF_WINDOW;
     }
 
     /** RFC 5961 3.2 / 4.2: answer with an ACK carrying our exact numbers, rate limited. */

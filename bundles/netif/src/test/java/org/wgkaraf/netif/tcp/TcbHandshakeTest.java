@@ -105,9 +105,10 @@ class TcbHandshakeTest {
         assertEquals(TcpHeader.SYN | TcpHeader.ACK, synAck.flags);
         assertEquals(ourSyn.seq, synAck.seq, "the same ISN again");
         assertEquals(Scripted.PEER_ISS + 1, synAck.ack);
-        // The peer's SYN-ACK (its answer to our SYN) lies before RCV.NXT: RFC 9293 answers it with an
-        // ACK, which moves the peer to ESTABLISHED; the peer's ACK of our SYN-ACK moves us.
-        assertEquals(DropReason.TCP_DUPLICATE, p.segment().seq(Scripted.PEER_ISS).ack(Scripted.ISS + 1)
+        // The peer's SYN-ACK (its answer to our SYN) lies before RCV.NXT: answered with an ACK
+        // (RFC 9293; RFC 5961 4.2 for a SYN), which moves the peer to ESTABLISHED; the peer's
+        // ACK of our SYN-ACK moves us.
+        assertEquals(DropReason.TCP_SYN_CHALLENGED, p.segment().seq(Scripted.PEER_ISS).ack(Scripted.ISS + 1)
                 .flags(TcpHeader.SYN | TcpHeader.ACK).timestamps(2, ourSyn.tsVal).send());
         assertEquals(TcpHeader.ACK, p.one().flags);
         assertNull(p.segment().seq(Scripted.PEER_ISS + 1).ack(Scripted.ISS + 1).timestamps(3, synAck.tsVal).send());
