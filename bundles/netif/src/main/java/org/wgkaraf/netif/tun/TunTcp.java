@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -123,7 +124,7 @@ final class TunTcp implements AutoCloseable {
         if (i == null) {
             throw new NoRouteToHostException("no TUN interface covers " + address.getHostAddress());
         }
-        Socket s = new Socket();
+        Socket s = SocketChannel.open(StandardProtocolFamily.INET).socket(); // IPv4 only, like the tunnel
         try {
             s.bind(new InetSocketAddress(i.address, 0)); // from the tunnel address, never the wildcard
             s.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
@@ -270,7 +271,7 @@ final class TunTcp implements AutoCloseable {
             if (channels.containsKey(i.address)) {
                 return;
             }
-            ServerSocketChannel ch = ServerSocketChannel.open();
+            ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET);
             try {
                 ch.bind(new InetSocketAddress(i.address, port), queue.backlog());
                 ch.configureBlocking(false);
