@@ -71,9 +71,14 @@ public final class LossyRelay implements AutoCloseable {
      * @param server      wireguard-go's address and port
      */
     public LossyRelay(String backAddress, InetSocketAddress server, Settings settings) throws IOException {
+        this("127.0.0.1", backAddress, server, settings);
+    }
+
+    /** @param frontAddress where the client (the side that starts) sends to */
+    public LossyRelay(String frontAddress, String backAddress, InetSocketAddress server, Settings settings) throws IOException {
         this.server = server;
         this.settings = settings;
-        this.front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        this.front = DatagramChannel.open().bind(new InetSocketAddress(frontAddress, 0));
         this.back = DatagramChannel.open().bind(new InetSocketAddress(backAddress, 0));
         this.threads = new Thread[] {
             new Thread(() -> receive(front, true), "relay-from-engine"),

@@ -42,6 +42,8 @@ final class UserspaceConnection implements TcpConnection {
     /** What the layer counts this connection as (see {@link UserspaceTcp#recount}). */
     private int category;
     private boolean removed;
+    /** Waiting in the layer's output queue (so it is queued once, however many segments came). */
+    final java.util.concurrent.atomic.AtomicBoolean queuedForOutput = new java.util.concurrent.atomic.AtomicBoolean();
 
     UserspaceConnection(UserspaceTcp layer, Tcb tcb, UserspaceListener listener) {
         this.layer = layer;
@@ -73,9 +75,10 @@ final class UserspaceConnection implements TcpConnection {
         } finally {
             lock.unlock();
         }
-        pump();
+        layer.output(this);
     }
 
+    /** A segment arrived (on a tunnel's receive thread): its answers go out on the output thread. */
     DropReason segment(Segment seg, long now) {
         DropReason r;
         lock.lock();
@@ -85,7 +88,7 @@ final class UserspaceConnection implements TcpConnection {
         } finally {
             lock.unlock();
         }
-        pump();
+        layer.output(this);
         return r;
     }
 

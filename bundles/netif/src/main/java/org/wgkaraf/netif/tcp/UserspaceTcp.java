@@ -37,6 +37,7 @@ import org.wgkaraf.netif.spi.AcceptQueue;
  */
 public final class UserspaceTcp implements AutoCloseable {
     static final String TIMER_THREAD = "wgkaraf-tcp-timer";
+    static final String OUTPUT_THREAD = "wgkaraf-tcp-output";
     static final int GONE = 0;
     static final int ACTIVE = 1;
     static final int TIME_WAIT = 2;
@@ -75,6 +76,9 @@ public final class UserspaceTcp implements AutoCloseable {
     private final AtomicInteger identification = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final Object timerStart = new Object();
     private volatile Thread timer;
+    private volatile Thread outputThread;
+    /** Connections with something to send that a receive thread left to the output thread. */
+    private final java.util.concurrent.ArrayBlockingQueue<UserspaceConnection> outputQueue;
     /** When the timer thread wakes next; Long.MAX_VALUE while it scans (so any new deadline wakes it again). */
     private volatile long timerWakeAt = Long.MAX_VALUE;
     private volatile boolean closed;
@@ -96,6 +100,8 @@ public final class UserspaceTcp implements AutoCloseable {
         this.table = new ConnectionTable(random.nextInt());
         int size = SegmentWriter.OPTIONS + 40 + config.mss();
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
+        this.outputQueue = new java.util.concurrent.ArrayBlockingQueue<>(config.maxConnections() + config.maxHalfOpen()
+                + config.maxTimeWait() + 16);
     }
 
     IpLink ip() {
@@ -200,6 +206,43 @@ public final class UserspaceTcp implements AutoCloseable {
     private void answerReset(Segment seg, byte[] out) {
         int n = SegmentWriter.resetFor(seg, out, identification.incrementAndGet() & 0xffff);
         transmit(seg.destination, out, n);
+    }
+
+    /**
+     * Has {@code c}'s packets sent by the output thread rather than the calling receive thread:
+     * the receive thread goes back to decrypting the next datagram while ACKs and the data they
+     * release are encrypted and sent on the other core. Without a running output thread (tests,
+     * or a full queue, which cannot happen while every connection is queued at most once), the
+     * caller sends them itself.
+     */
+    void output(UserspaceConnection c) {
+        Thread t = outputThread;
+        if (t == null || !c.queuedForOutput.compareAndSet(false, true)) {
+            if (t == null) {
+                c.pump();
+            }
+            return;
+        }
+        if (!outputQueue.offer(c)) {
+            c.queuedForOutput.set(false);
+            c.pump();
+        }
+    }
+
+    private void outputLoop() {
+        while (!closed) {
+            try {
+                UserspaceConnection c = outputQueue.poll(MAX_PARK, TimeUnit.NANOSECONDS);
+                if (c != null) {
+                    c.queuedForOutput.set(false);
+                    c.pump();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("TCP output failed; it carries on", e);
+            }
+        }
     }
 
     void transmit(int source, byte[] packet, int length) {
@@ -348,6 +391,10 @@ public final class UserspaceTcp implements AutoCloseable {
                 t.setDaemon(true);
                 timer = t;
                 t.start();
+                Thread o = new Thread(this::outputLoop, OUTPUT_THREAD);
+                o.setDaemon(true);
+                outputThread = o;
+                o.start();
             }
         }
     }
@@ -450,14 +497,16 @@ public final class UserspaceTcp implements AutoCloseable {
         for (UserspaceConnection c : table.snapshot()) {
             c.shutdownNow();
         }
-        Thread t = timer;
-        if (t != null) {
-            LockSupport.unpark(t);
-            if (Thread.currentThread() != t) {
-                try {
-                    t.join(TimeUnit.SECONDS.toMillis(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        for (Thread t : new Thread[] {timer, outputThread}) {
+            if (t != null) {
+                LockSupport.unpark(t);
+                t.interrupt();
+                if (Thread.currentThread() != t) {
+                    try {
+                        t.join(TimeUnit.SECONDS.toMillis(5));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }
