@@ -86,8 +86,11 @@ final class Arrival {
         int rcvNxt = t.rcvNxt();
         int window = Math.max(0, t.rcvAdv - rcvNxt);
         int length = seg.length();
+        // For a segment without data the right edge itself is taken too (RFC 9293 says up to but
+        // not including it): a sender whose SND.NXT lies beyond our window puts its ACKs there,
+        // as Linux does (and we do), and refusing them would leave both ends waiting.
         boolean acceptable = length == 0
-                ? window == 0 ? seg.seq == rcvNxt : Seq.inWindow(seg.seq, rcvNxt, rcvNxt + window)
+                ? Seq.inWindow(seg.seq, rcvNxt, rcvNxt + window + 1)
                 : window > 0 && (Seq.inWindow(seg.seq, rcvNxt, rcvNxt + window)
                         || Seq.inWindow(seg.seq + length - 1, rcvNxt, rcvNxt + window));
         if (!acceptable) {

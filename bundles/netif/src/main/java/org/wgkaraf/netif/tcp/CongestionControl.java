@@ -6,7 +6,7 @@ package org.wgkaraf.netif.tcp;
  * retransmission timeout (RFC 5681). The loss recovery around it (which segment to resend, cwnd
  * inflation of RFC 6582) is {@link LossRecovery}'s.
  */
-sealed interface CongestionControl permits NewReno {
+sealed interface CongestionControl permits NewReno, Bbr {
 
     int cwnd();
 
@@ -40,6 +40,13 @@ sealed interface CongestionControl permits NewReno {
 
     /** The connection was idle longer than an RTO (RFC 5681 4.1): restart from the initial window. */
     void onIdle(int mss);
+
+    /**
+     * A delivery rate sample ({@link DeliveryRate}) and the round-trip sample of the same ACK
+     * (-1 when none), for controllers that model the path. NewReno has no use for them.
+     */
+    default void onRateSample(DeliveryRate rate, long rtt, int inFlight, int mss, long now) {
+    }
 
     /** The initial window of RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
     static int initialWindow(int mss) {

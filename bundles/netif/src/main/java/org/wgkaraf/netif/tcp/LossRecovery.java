@@ -31,9 +31,14 @@ final class LossRecovery {
     int dupAcks;
     /** The first retransmission of a recovery goes out whatever cwnd says (RFC 6675 4.3, RFC 6582 2). */
     boolean retransmitNow;
+    /** The RTT sample of the ACK being processed, or -1. */
+    private long rttSample = -1;
     /** Counters for status and tests. */
     long fastRecoveries;
     long timeouts;
+    long tailProbes;
+    /** RFC 8985's WCDelAckT: the longest a peer may delay an ACK. */
+    static final long MAX_DELAYED_ACK = 200_000_000L;
 
     LossRecovery(Tcb t) {
         this.t = t;
@@ -52,7 +57,10 @@ final class LossRecovery {
         }
         int newlySacked = 0;
         if (t.sackOk && seg.sackBlocks > 0) {
-            newlySacked = t.scoreboard.apply(seg, t.sndUna, t.sndNxt);
+            newlySacked = t.scoreboard.apply(seg, t.sndUna, t.sndNxt, t.rate, now);
+        }
+        if (t.rate.sample(now, t.rto.minRtt())) {
+            t.cc.onRateSample(t.rate, advanced ? rttSample : -1, t.retransmissions.pipe(), t.mss, now);
         }
         if (advanced || t.retransmissions.isEmpty() || windowBlocked()) {
             // Progress, or an answer while its window keeps us from sending: the peer is alive
@@ -139,15 +147,18 @@ final class LossRecovery {
             }
         }
         long offset = t.sendOffset(ack);
-        q.acknowledge(ack);
+        q.acknowledge(ack, t.rate, now);
         t.sendBuffer.acknowledge(offset);
         t.sndUna = ack;
+        rttSample = sample;
         if (sample >= 0) {
             t.rto.sample(sample);
         }
         // RFC 6298 5.2 and 5.3: stop the timer when all is acknowledged, else restart it.
         t.retransmitAt = q.isEmpty() ? Tcb.NEVER : now + t.rto.rto();
         t.probeDue = false;
+        t.tailProbeOutstanding = false;
+        armTailProbe(now);
     }
 
     /**
@@ -175,9 +186,42 @@ final class LossRecovery {
         }
     }
 
+    /**
+     * Arms the tail loss probe (RFC 8985 7.2): data is in flight and no loss is being repaired,
+     * so if the last segments were lost nothing would come back but the timeout. Two smoothed
+     * RTTs; with a single segment out, room for a delayed ACK too. Needs SACK, which tells the
+     * probe's answer apart.
+     */
+    void armTailProbe(long now) {
+        RetransmissionQueue q = t.retransmissions;
+        if (!t.sackOk || phase != Phase.OPEN || q.isEmpty() || t.tailProbeOutstanding || !t.state.synchronizedState()) {
+            t.probeAt = Tcb.NEVER;
+            return;
+        }
+        long srtt = t.rto.srtt();
+        long pto = Math.max(2 * srtt, 10_000_000L);
+        if (q.count() == 1) {
+            pto = Math.max(pto, srtt + srtt / 2 + MAX_DELAYED_ACK);
+        }
+        t.probeAt = Math.min(now + pto, t.retransmitAt);
+    }
+
+    /** The probe timer fired (RFC 8985 7.3): send one probe, and give the timeout its full time again. */
+    void onProbeTimeout(long now) {
+        t.probeAt = Tcb.NEVER;
+        if (phase != Phase.OPEN || t.retransmissions.isEmpty() || t.tailProbeOutstanding) {
+            return;
+        }
+        t.tailProbeDue = true;
+        t.tailProbeOutstanding = true;
+        tailProbes++;
+        t.retransmitAt = now + t.rto.rto();
+    }
+
     /** RFC 6675 5 step 4 / RFC 6582 3.2 step 2: enter fast recovery and resend the first hole. */
     private void enterFastRecovery(long now) {
         phase = Phase.FAST;
+        t.probeAt = Tcb.NEVER;
         fastRecoveries++;
         recoveryPoint = t.sndNxt;
         recover = t.sndNxt;
@@ -232,6 +276,9 @@ final class LossRecovery {
         t.cc.onTimeout(t.retransmissions.outstanding(), t.mss, first);
         t.retransmissions.markAllLost();
         phase = Phase.TIMEOUT;
+        t.probeAt = Tcb.NEVER;
+        t.tailProbeDue = false;
+        t.tailProbeOutstanding = false;
         recoveryPoint = t.sndNxt;
         recover = t.sndNxt;
         dupAcks = 0;

@@ -17,12 +17,18 @@ final class RetransmissionQueue {
     /** It was retransmitted at least once: no RTT sample from its ACK without timestamps (Karn). */
     static final int EVER_RETRANSMITTED = 8;
     static final int FIN = 16;
+    /** Sent while the application had nothing more to send (delivery rate samples). */
+    static final int APP_LIMITED = 32;
 
     private final int limit;
     private int[] seq = new int[64];
     private int[] len = new int[64];
     private long[] sentAt = new long[64];
     private byte[] flags = new byte[64];
+    // What the delivery rate estimator knew when each segment was sent.
+    private long[] deliveredAtSend = new long[64];
+    private long[] deliveredTimeAtSend = new long[64];
+    private long[] firstSentAtSend = new long[64];
     private int head;
     private int count;
 
@@ -102,17 +108,26 @@ final class RetransmissionQueue {
         int[] l = new int[n];
         long[] t = new long[n];
         byte[] f = new byte[n];
+        long[] d = new long[n];
+        long[] dt = new long[n];
+        long[] fs = new long[n];
         for (int i = 0; i < count; i++) {
             int k = at(i);
             s[i] = seq[k];
             l[i] = len[k];
             t[i] = sentAt[k];
             f[i] = flags[k];
+            d[i] = deliveredAtSend[k];
+            dt[i] = deliveredTimeAtSend[k];
+            fs[i] = firstSentAtSend[k];
         }
         seq = s;
         len = l;
         sentAt = t;
         flags = f;
+        deliveredAtSend = d;
+        deliveredTimeAtSend = dt;
+        firstSentAtSend = fs;
         head = 0;
     }
 
@@ -132,6 +147,9 @@ final class RetransmissionQueue {
             len[to] = len[from];
             sentAt[to] = sentAt[from];
             flags[to] = flags[from];
+            deliveredAtSend[to] = deliveredAtSend[from];
+            deliveredTimeAtSend[to] = deliveredTimeAtSend[from];
+            firstSentAtSend[to] = firstSentAtSend[from];
         }
         int k = at(i);
         int n = at(i + 1);
@@ -139,12 +157,36 @@ final class RetransmissionQueue {
         len[n] = len[k] - firstLength;
         sentAt[n] = sentAt[k];
         flags[n] = flags[k];
+        deliveredAtSend[n] = deliveredAtSend[k];
+        deliveredTimeAtSend[n] = deliveredTimeAtSend[k];
+        firstSentAtSend[n] = firstSentAtSend[k];
         len[k] = firstLength;
         flags[k] &= ~FIN;
         if ((flags[k] & SACKED) != 0) {
             sackedSegments++;
         }
         count++;
+    }
+
+    /** Records what the delivery rate estimator knows as segment i is sent. */
+    void stamp(int i, long delivered, long deliveredTime, long firstSent, boolean appLimited) {
+        int k = at(i);
+        deliveredAtSend[k] = delivered;
+        deliveredTimeAtSend[k] = deliveredTime;
+        firstSentAtSend[k] = firstSent;
+        flags[k] = (byte) (appLimited ? flags[k] | APP_LIMITED : flags[k] & ~APP_LIMITED);
+    }
+
+    long deliveredAtSend(int i) {
+        return deliveredAtSend[at(i)];
+    }
+
+    long deliveredTimeAtSend(int i) {
+        return deliveredTimeAtSend[at(i)];
+    }
+
+    long firstSentAtSend(int i) {
+        return firstSentAtSend[at(i)];
     }
 
     /** Segment i was sent again. */
@@ -194,18 +236,39 @@ final class RetransmissionQueue {
     }
 
     /**
-     * Everything is to be sent again, the peer's SACKs forgotten: after a retransmission timeout,
-     * the receiver may have reneged (RFC 2018 8, RFC 6675 5.1).
+     * After a retransmission timeout: everything not SACKed is to be sent again. SACKs are kept
+     * (RFC 6675 5.1 allows it where reneging is detected), unless the peer reneged: a first
+     * segment still SACKed when the timer fires means the receiver dropped data it had reported
+     * (RFC 2018 8), and then every mark is forgotten.
+     *
+     * @return whether the peer reneged
      */
-    void markAllLost() {
-        for (int i = 0; i < count; i++) {
-            int k = at(i);
-            flags[k] = (byte) ((flags[k] & (EVER_RETRANSMITTED | FIN)) | LOST);
-        }
+    boolean markAllLost() {
+        boolean reneged = count > 0 && (flags[at(0)] & SACKED) != 0;
         sackedBytes = 0;
         sackedSegments = 0;
         retransmittedBytes = 0;
-        lostBytes = outstanding();
+        lostBytes = 0;
+        for (int i = 0; i < count; i++) {
+            int k = at(i);
+            int keep = flags[k] & (EVER_RETRANSMITTED | FIN | APP_LIMITED);
+            if (!reneged && (flags[k] & SACKED) != 0) {
+                flags[k] = (byte) (keep | SACKED);
+                sackedBytes += len[k];
+                sackedSegments++;
+            } else {
+                flags[k] = (byte) (keep | LOST);
+                lostBytes += len[k];
+            }
+        }
+        return reneged;
+    }
+
+    /** Segment i was sent again as a probe (RFC 8985 TLP): not lost, but sent more than once (Karn). */
+    void probed(int i, long now) {
+        int k = at(i);
+        flags[k] |= EVER_RETRANSMITTED;
+        sentAt[k] = now;
     }
 
     /** Sequence space from the first segment's start to the last one's end. */
@@ -219,10 +282,23 @@ final class RetransmissionQueue {
      * @return how many whole segments were removed
      */
     int acknowledge(int ack) {
+        return acknowledge(ack, null, 0);
+    }
+
+    /**
+     * Drops the segments wholly below {@code ack} and trims one that it cuts; the bytes newly
+     * delivered (not SACKed before) are reported to {@code rate}.
+     *
+     * @return how many whole segments were removed
+     */
+    int acknowledge(int ack, DeliveryRate rate, long now) {
         int removed = 0;
         while (count > 0) {
             int k = head;
             if (Seq.le(seq[k] + len[k], ack)) {
+                if (rate != null && (flags[k] & SACKED) == 0) {
+                    rate.delivered(this, 0, len[k], now);
+                }
                 unmark(k, len[k]);
                 head = (head + 1) & (seq.length - 1);
                 count--;
@@ -230,6 +306,9 @@ final class RetransmissionQueue {
             } else {
                 if (Seq.gt(ack, seq[k])) {
                     int cut = ack - seq[k];
+                    if (rate != null && (flags[k] & SACKED) == 0) {
+                        rate.delivered(this, 0, cut, now);
+                    }
                     unmark(k, cut);
                     seq[k] = ack;
                     len[k] -= cut;

@@ -25,6 +25,11 @@ final class SackScoreboard {
      * @return bytes newly SACKed
      */
     int apply(Segment seg, int sndUna, int sndNxt) {
+        return apply(seg, sndUna, sndNxt, null, 0);
+    }
+
+    /** As {@link #apply(Segment, int, int)}, reporting what is newly SACKed to {@code rate}. */
+    int apply(Segment seg, int sndUna, int sndNxt, DeliveryRate rate, long now) {
         dsack = false;
         int newly = 0;
         for (int b = 0; b < seg.sackBlocks; b++) {
@@ -49,6 +54,9 @@ final class SackScoreboard {
             for (; i < queue.count() && Seq.le(queue.end(i), e); i++) {
                 if (queue.markSacked(i)) {
                     newly += queue.length(i);
+                    if (rate != null) {
+                        rate.delivered(queue, i, queue.length(i), now);
+                    }
                 }
             }
         }

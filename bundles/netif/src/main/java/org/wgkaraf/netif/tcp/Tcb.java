@@ -108,6 +108,7 @@ final class Tcb {
     final RetransmissionQueue retransmissions;
     final SackScoreboard scoreboard;
     final CongestionControl cc;
+    final DeliveryRate rate = new DeliveryRate();
     final RtoEstimator rto;
     final LossRecovery recovery;
     final Arrival arrival;
@@ -115,6 +116,12 @@ final class Tcb {
 
     // ---- timers (RFC 6298 retransmission, RFC 9293 persist, TIME-WAIT, FIN-WAIT-2, delayed ACK)
     long retransmitAt = NEVER;
+    /** The tail loss probe timer (RFC 8985 7). */
+    long probeAt = NEVER;
+    /** A tail loss probe is to be sent. */
+    boolean tailProbeDue;
+    /** A tail loss probe was sent and no ACK has advanced SND.UNA since. */
+    boolean tailProbeOutstanding;
     long persistAt = NEVER;
     long timeWaitAt = NEVER;
     long finWait2At = NEVER;
@@ -153,7 +160,7 @@ final class Tcb {
         this.receiveBuffer = new ReceiveBuffer(receivePool, config.receiveBuffer(), config.maxOutOfOrderRanges());
         this.retransmissions = new RetransmissionQueue(config.maxSegmentsInFlight());
         this.scoreboard = new SackScoreboard(retransmissions);
-        this.cc = new NewReno(config.mss());
+        this.cc = config.congestion() == TcpConfig.Congestion.BBR ? new Bbr(config.mss()) : new NewReno(config.mss());
         this.rto = new RtoEstimator(config.initialRto(), config.minRto(), config.maxRto());
         this.recovery = new LossRecovery(this);
         this.arrival = new Arrival(this);
@@ -351,6 +358,7 @@ final class Tcb {
         sendBuffer.clear();
         retransmissions.clear();
         retransmitAt = NEVER;
+        probeAt = NEVER;
         persistAt = NEVER;
         finWait2At = NEVER;
         delayedAckAt = NEVER;
@@ -399,6 +407,8 @@ final class Tcb {
         }
         if (retransmitAt <= now) {
             recovery.onTimeout(now);
+        } else if (probeAt <= now) {
+            recovery.onProbeTimeout(now);
         }
         if (persistAt <= now) {
             persistExpired(now);
@@ -441,7 +451,8 @@ final class Tcb {
 
     /** When {@link #timer} must be called next, or {@link #NEVER}. */
     long nextDeadline() {
-        return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(timeWaitAt, finWait2At)), delayedAckAt);
+        return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(timeWaitAt, finWait2At)),
+                Math.min(delayedAckAt, probeAt));
     }
 
     /**

@@ -29,11 +29,16 @@ import java.util.concurrent.TimeUnit;
  *                            peer's FIN
  * @param challengeAcksPerSecond challenge ACKs (RFC 5961 5) and answers to unacceptable segments
  *                            a connection sends a second at most
+ * @param congestion          how the sender paces itself: {@link Congestion#BBR} (model-based, the
+ *                            default) or {@link Congestion#NEW_RENO} (loss-based, RFC 5681/6582)
  */
 record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, int maxConnections, int maxHalfOpen,
                  int maxHalfOpenPerPort, int maxTimeWait, int maxOutOfOrderRanges, int maxSegmentsInFlight, long msl,
                  long initialRto, long minRto, long maxRto, int maxRetransmissions, int synRetries, int synAckRetries,
-                 long delayedAck, long finWait2Timeout, int challengeAcksPerSecond) {
+                 long delayedAck, long finWait2Timeout, int challengeAcksPerSecond, Congestion congestion) {
+
+    /** The congestion controllers there are. */
+    enum Congestion { NEW_RENO, BBR }
 
     /** The tunnel interface's MTU (WireGuard's usual 1420). */
     static final int TUNNEL_MTU = 1420;
@@ -58,7 +63,7 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
      */
     static final TcpConfig DEFAULTS = new TcpConfig(TUNNEL_MTU - 40, 1 << 20, 1 << 20, 64L << 20, 256, 128, 64,
             512, 64, 4096, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
-            TimeUnit.SECONDS.toNanos(60), 15, 6, 5, TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 10);
+            TimeUnit.SECONDS.toNanos(60), 15, 6, 5, TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 10, Congestion.BBR);
 
     TcpConfig {
         if (mss < 64 || mss > 65495) {
@@ -88,24 +93,30 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
     TcpConfig withReceiveBuffer(int bytes) {
         return new TcpConfig(mss, bytes, sendBuffer, memoryBudget, maxConnections, maxHalfOpen, maxHalfOpenPerPort,
                 maxTimeWait, maxOutOfOrderRanges, maxSegmentsInFlight, msl, initialRto, minRto, maxRto,
-                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond);
+                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond, congestion);
     }
 
     TcpConfig withSendBuffer(int bytes) {
         return new TcpConfig(mss, receiveBuffer, bytes, memoryBudget, maxConnections, maxHalfOpen, maxHalfOpenPerPort,
                 maxTimeWait, maxOutOfOrderRanges, maxSegmentsInFlight, msl, initialRto, minRto, maxRto,
-                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond);
+                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond, congestion);
     }
 
     TcpConfig withLimits(int connections, int halfOpen, int halfOpenPerPort, int timeWait) {
         return new TcpConfig(mss, receiveBuffer, sendBuffer, memoryBudget, connections, halfOpen, halfOpenPerPort,
                 timeWait, maxOutOfOrderRanges, maxSegmentsInFlight, msl, initialRto, minRto, maxRto,
-                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond);
+                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond, congestion);
+    }
+
+    TcpConfig withCongestion(Congestion c) {
+        return new TcpConfig(mss, receiveBuffer, sendBuffer, memoryBudget, maxConnections, maxHalfOpen, maxHalfOpenPerPort,
+                maxTimeWait, maxOutOfOrderRanges, maxSegmentsInFlight, msl, initialRto, minRto, maxRto,
+                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond, c);
     }
 
     TcpConfig withMemoryBudget(long bytes) {
         return new TcpConfig(mss, receiveBuffer, sendBuffer, bytes, maxConnections, maxHalfOpen, maxHalfOpenPerPort,
                 maxTimeWait, maxOutOfOrderRanges, maxSegmentsInFlight, msl, initialRto, minRto, maxRto,
-                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond);
+                maxRetransmissions, synRetries, synAckRetries, delayedAck, finWait2Timeout, challengeAcksPerSecond, congestion);
     }
 }

@@ -118,6 +118,13 @@ final class Transmitter {
         RetransmissionQueue q = t.retransmissions;
         boolean urgent = t.recovery.retransmitNow;
         int budget = t.cc.cwnd() - q.pipe();
+        if (t.tailProbeDue) {
+            t.tailProbeDue = false;
+            int n = tailProbe(out, now);
+            if (n > 0) {
+                return n;
+            }
+        }
         int lost = t.scoreboard.nextLost();
         if (lost >= 0 && (urgent || budget >= Math.min(t.mss, q.length(lost)))) {
             // Nothing goes beyond the peer's window, a retransmission neither: Linux drops a
@@ -141,6 +148,9 @@ final class Transmitter {
         int unsent = t.unsentData();
         boolean fin = t.finQueued && !t.finSent;
         if (unsent == 0 && !fin || q.full()) {
+            if (unsent == 0 && budget > 0) {
+                t.rate.applicationLimited(q.pipe()); // the window is not what holds the sender back
+            }
             return 0;
         }
         if (q.isEmpty() && t.lastSentAt != 0 && now - t.lastSentAt > t.rto.rto()) {
@@ -165,7 +175,14 @@ final class Transmitter {
         int flags = TcpHeader.ACK | (n > 0 && n == unsent ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
         int length = segment(out, seq, flags, t.sendOffset(seq), n, now);
         int seqLength = n + (withFin ? 1 : 0);
+        int pipe = q.pipe();
+        if (n == unsent && budget - n > 0) {
+            // This drains what the application wrote with room to spare: the samples it brings
+            // show the application's pace, not the path's (Linux's tcp_rate_check_app_limited).
+            t.rate.applicationLimited(pipe + n);
+        }
         q.add(seq, seqLength, withFin, now);
+        t.rate.sent(q, q.count() - 1, now, pipe == 0);
         t.sndNxt = seq + seqLength;
         if (withFin) {
             t.finSent = true;
@@ -174,6 +191,44 @@ final class Transmitter {
         if (t.retransmitAt == Tcb.NEVER) {
             t.retransmitAt = now + t.rto.rto(); // RFC 6298 5.1
         }
+        t.recovery.armTailProbe(now);
+        t.lastSentAt = now;
+        return length;
+    }
+
+    /**
+     * RFC 8985 7.3: a segment of new data if the window allows, whatever cwnd says, else the last
+     * segment sent again, so the peer's SACK or D-SACK tells what arrived.
+     */
+    private int tailProbe(byte[] out, long now) {
+        RetransmissionQueue q = t.retransmissions;
+        int unsent = t.unsentData();
+        int usable = t.sndUna + t.sndWnd - t.sndNxt;
+        if (unsent > 0 && usable > 0 && !q.full()) {
+            int n = Math.min(Math.min(unsent, t.mss), usable);
+            int seq = t.sndNxt;
+            int length = segment(out, seq, TcpHeader.ACK | (n == unsent ? TcpHeader.PSH : 0), t.sendOffset(seq), n, now);
+            boolean nothingInFlight = q.pipe() == 0;
+            q.add(seq, n, false, now);
+            t.rate.sent(q, q.count() - 1, now, nothingInFlight);
+            t.sndNxt = seq + n;
+            t.lastSentAt = now;
+            return length;
+        }
+        if (q.isEmpty()) {
+            return 0;
+        }
+        int i = q.count() - 1;
+        int seq = q.seq(i);
+        if (Seq.gt(q.end(i), t.sndUna + t.sndWnd)) {
+            return 0; // the window does not take it: the timeout will probe
+        }
+        int n = q.dataLength(i);
+        boolean fin = q.has(i, RetransmissionQueue.FIN);
+        int length = segment(out, seq, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0) | (n > 0 ? TcpHeader.PSH : 0),
+                t.sendOffset(seq), n, now);
+        q.probed(i, now);
+        t.retransmitted++;
         t.lastSentAt = now;
         return length;
     }
@@ -185,7 +240,9 @@ final class Transmitter {
         boolean fin = q.has(i, RetransmissionQueue.FIN);
         int flags = TcpHeader.ACK | (fin ? TcpHeader.FIN : 0) | (n > 0 ? TcpHeader.PSH : 0);
         int length = segment(out, seq, flags, t.sendOffset(seq), n, now);
+        boolean nothingInFlight = q.pipe() == 0;
         q.retransmitted(i, now);
+        t.rate.sent(q, i, now, nothingInFlight);
         t.retransmitted++;
         if (t.retransmitAt == Tcb.NEVER) {
             t.retransmitAt = now + t.rto.rto();

@@ -105,12 +105,21 @@ class SackScoreboardTest {
     }
 
     @Test
-    void rfc6675_5_1_afterATimeoutEverythingIsResentAndSacksForgotten() {
+    void rfc6675_5_1_afterATimeoutEverythingNotSackedIsResent() {
         sack(2, 5);
-        q.markAllLost();
-        assertEquals(0, q.sackedBytes());
+        assertFalse(q.markAllLost(), "the first segment is not SACKed: no reneging");
+        assertEquals(3 * MSS, q.sackedBytes());
+        assertEquals(7 * MSS, q.lostBytes());
         assertEquals(0, q.pipe());
         assertEquals(0, sb.nextLost());
+    }
+
+    @Test
+    void rfc2018_8_aSackedFirstSegmentAtTimeoutMeansTheReceiverRenegedSoSacksAreForgotten() {
+        sack(0, 3);
+        assertTrue(q.markAllLost());
+        assertEquals(0, q.sackedBytes());
+        assertEquals(10 * MSS, q.lostBytes());
     }
 
     @Test

@@ -97,6 +97,12 @@ final class Simulation {
             while (!path.isEmpty() && path.peek().at <= now) {
                 InFlight f = path.poll();
                 deliver(f);
+                // Each packet is answered before the next is taken, as a real receiver does:
+                // no ACK compression from packets that happen to arrive in the same instant.
+                emit(a, true);
+                if (b != null) {
+                    emit(b, false);
+                }
             }
             if (a.nextDeadline() <= now) {
                 a.timer(now);

@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 /** Repairing loss as a sender: the retransmission timer (RFC 6298), fast retransmit and recovery (RFC 5681, 6582, 6675). */
 class TcbRecoveryTest {
     private static final int MSS = 1368;
+    /** RFC 5681's loss-based congestion control, whose reactions these tests check. */
+    private static final TcpConfig RENO = TcpConfig.DEFAULTS.withCongestion(TcpConfig.Congestion.NEW_RENO);
 
     @Test
     void rfc6298_5_1_theFirstDataStartsTheTimerAndItFiresAfterTheRto() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, false, true, 0);
+        Scripted s = Scripted.open(RENO, false, true, 0);
         long rto = s.t.rto.rto();
         Segment first = s.write(100).get(0);
         s.p.advance(rto / 1_000_000 - 1);
@@ -26,7 +28,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc6298_5_5_theTimerBacksOffAndTheConnectionAbortsAfterFifteenRetransmissions() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         s.write(100);
         int retransmissions = 0;
         long waited = 0;
@@ -43,7 +45,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc6298_karnsRule_noRttSampleFromARetransmittedSegmentWithoutTimestamps() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, false, true, 0);
+        Scripted s = Scripted.open(RENO, false, true, 0);
         long srtt = s.t.rto.srtt();
         s.write(100);
         s.p.runFor(1500); // retransmitted once
@@ -57,7 +59,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc7323_4_withTimestampsARetransmissionStillGivesAnRttSample() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         long srtt = s.t.rto.srtt();
         s.write(100);
         s.p.advance(s.t.rto.rto() / 1_000_000);
@@ -70,7 +72,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc5681_3_1_aTimeoutCollapsesTheWindowToOneSegment() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         s.write(10 * MSS);
         s.p.advance(s.t.rto.rto() / 1_000_000);
         assertEquals(MSS, s.t.cc.cwnd());
@@ -80,7 +82,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc5681_3_2_threeDuplicateAcksTriggerAFastRetransmitWithoutSack() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, false, 0);
+        Scripted s = Scripted.open(RENO, true, false, 0);
         List<Segment> flight = s.write(10 * MSS);
         int una = s.t.sndUna;
         for (int i = 0; i < 2; i++) {
@@ -96,7 +98,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc6582_3_2_aPartialAckResendsTheNextHoleAtOnce() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, false, 0);
+        Scripted s = Scripted.open(RENO, true, false, 0);
         List<Segment> flight = s.write(10 * MSS);
         int una = s.t.sndUna;
         for (int i = 0; i < 3; i++) {
@@ -113,7 +115,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc6675_sackRecoveryResendsEveryHoleItKnowsOf() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         List<Segment> flight = s.write(10 * MSS);
         int una = s.t.sndUna;
         // Segments 0 and 4 are lost: the peer SACKs 1-3 and 5-9.
@@ -128,7 +130,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc6675_recoveryEndsOnceEverythingUpToTheRecoveryPointIsAcknowledged() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         List<Segment> flight = s.write(10 * MSS);
         int una = s.t.sndUna;
         s.seg(una).sack(flight.get(1).seq, flight.get(9).seq + MSS).send();
@@ -141,19 +143,36 @@ class TcbRecoveryTest {
     }
 
     @Test
-    void rfc6675_5_1_afterATimeoutSackedSegmentsAreForgottenAndEverythingResent() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+    void rfc6675_5_1_afterATimeoutWhatThePeerSackedIsNotSentAgain() {
+        Scripted s = Scripted.open(RENO, true, true, 0);
         List<Segment> flight = s.write(4 * MSS);
         s.seg(s.t.sndUna).sack(flight.get(2).seq, flight.get(3).seq + MSS).send();
         s.p.drain();
-        s.p.runFor(1100);
+        s.p.advance(s.t.rto.rto() / 1_000_000);
         assertEquals(LossRecovery.Phase.TIMEOUT, s.t.recovery.phase);
-        assertEquals(0, s.t.retransmissions.sackedBytes(), "the receiver may have reneged (RFC 2018 8)");
+        assertEquals(2 * MSS, s.t.retransmissions.sackedBytes(), "kept: the peer did not renege");
+        s.seg(flight.get(1).seq).sack(flight.get(2).seq, flight.get(3).seq + MSS).send();
+        List<Segment> out = s.p.drain();
+        for (Segment seg : out) {
+            assertTrue(Seq.lt(seg.seq, flight.get(2).seq), "only the holes are resent: " + seg);
+        }
+    }
+
+    @Test
+    void rfc2018_8_aPeerThatRenegedOnItsSacksGetsEverythingAgain() {
+        Scripted s = Scripted.open(RENO, true, true, 0);
+        List<Segment> flight = s.write(4 * MSS);
+        s.seg(s.t.sndUna).sack(flight.get(1).seq, flight.get(3).seq + MSS).send();
+        s.seg(flight.get(1).seq).sack(flight.get(1).seq, flight.get(3).seq + MSS).send(); // the first is acknowledged
+        s.p.drain();
+        // Segment 1, SACKed, now heads the queue: if the timer still fires, the peer dropped it.
+        s.p.advance(s.t.rto.rto() / 1_000_000);
+        assertEquals(0, s.t.retransmissions.sackedBytes(), "a SACKed first segment at timeout: the SACKs are forgotten");
     }
 
     @Test
     void aRetransmissionLargerThanThePeersWindowIsCutToFit() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         Segment first = s.write(MSS).get(0);
         s.window = 500;
         s.seg(s.t.sndUna).send(); // the window shrank to 500 bytes
@@ -166,7 +185,7 @@ class TcbRecoveryTest {
 
     @Test
     void rfc5681_4_1_afterAnIdleRtoTheWindowRestartsFromTheInitialWindow() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         for (int i = 0; i < 10; i++) {
             s.write(10 * MSS);
             s.seg().send();
@@ -179,7 +198,7 @@ class TcbRecoveryTest {
 
     @Test
     void theReceiveSideNeverBlocksTheSendersRecovery() {
-        Scripted s = Scripted.open(TcpConfig.DEFAULTS, true, true, 0);
+        Scripted s = Scripted.open(RENO, true, true, 0);
         s.write(3 * MSS);
         s.p.runFor(1100); // one retransmission
         assertFalse(s.p.sent.isEmpty());

@@ -1,0 +1,201 @@
+package org.wgkaraf.netif.tcp;
+
+/**
+ * A congestion controller that models the path, as BBR (Cardwell et al., "BBR: Congestion-Based
+ * Congestion Control", and the Linux kernel's default on this very machine) does, instead of
+ * reading every loss as congestion: the bottleneck bandwidth is the highest delivery rate of the
+ * last ten round trips, the propagation delay the smallest RTT of the last ten seconds, and cwnd
+ * twice their product. On a mobile link, and through the lossy relay of the tests, random loss
+ * then costs a retransmission, not half the window.
+ * <p>
+ * Simplified from BBR v1, and why: there is no pacing (the runtime has one timer thread and no
+ * per-segment clock), so the window alone bounds what is in flight and the gain cycling of
+ * ProbeBW is left out; Startup doubles cwnd per round trip until the bandwidth stops growing by a
+ * quarter for three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT has
+ * not been refreshed for ten seconds, so a queue the flow built does not become its model.
+ */
+final class Bbr implements CongestionControl {
+    enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
+
+    /** 2/ln(2): Startup's gain, the smallest that doubles the delivery rate each round trip. */
+    static final double HIGH_GAIN = 2.885;
+    static final double CWND_GAIN = 2.0;
+    static final int BANDWIDTH_WINDOW_ROUNDS = 10;
+    static final long MIN_RTT_WINDOW = 10_000_000_000L;
+    static final long PROBE_RTT_TIME = 200_000_000L;
+    static final int MIN_CWND_SEGMENTS = 4;
+
+    Mode mode = Mode.STARTUP;
+    private int cwnd;
+    private int priorCwnd;
+    private final long[] bandwidth = new long[BANDWIDTH_WINDOW_ROUNDS];
+    private final long[] bandwidthRound = new long[BANDWIDTH_WINDOW_ROUNDS];
+    private long minRtt = Long.MAX_VALUE;
+    private long minRttStamp;
+    private long round;
+    private long nextRoundDelivered;
+    private boolean roundStart;
+    private long fullBandwidth;
+    private int fullBandwidthRounds;
+    private boolean filledPipe;
+    private long probeRttDone;
+
+    Bbr(int mss) {
+        this.cwnd = CongestionControl.initialWindow(mss);
+    }
+
+    @Override
+    public int cwnd() {
+        return cwnd;
+    }
+
+    @Override
+    public int ssthresh() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void setCwnd(int bytes) {
+        cwnd = Math.max(bytes, 1);
+    }
+
+    /** The bottleneck bandwidth, bytes per second: the highest sample of the last ten rounds. */
+    long bandwidth() {
+        long best = 0;
+        for (int i = 0; i < bandwidth.length; i++) {
+            if (round - bandwidthRound[i] < BANDWIDTH_WINDOW_ROUNDS) {
+                best = Math.max(best, bandwidth[i]);
+            }
+        }
+        return best;
+    }
+
+    long minRtt() {
+        return minRtt;
+    }
+
+    /** Bandwidth times minimum RTT, in bytes: what the path holds. */
+    private long bdp() {
+        long bw = bandwidth();
+        if (bw == 0 || minRtt == Long.MAX_VALUE) {
+            return -1;
+        }
+        return bw * minRtt / 1_000_000_000L;
+    }
+
+    @Override
+    public void onRateSample(DeliveryRate rate, long rtt, int inFlight, int mss, long now) {
+        roundStart = false;
+        if (rate.samplePriorDelivered >= nextRoundDelivered) {
+            nextRoundDelivered = rate.delivered;
+            round++;
+            roundStart = true;
+        }
+        long bw = rate.rate();
+        if (!rate.sampleIsAppLimited || bw >= bandwidth()) {
+            int slot = (int) (round % BANDWIDTH_WINDOW_ROUNDS);
+            if (bandwidthRound[slot] != round) {
+                bandwidthRound[slot] = round;
+                bandwidth[slot] = 0;
+            }
+            bandwidth[slot] = Math.max(bandwidth[slot], bw);
+        }
+        boolean expired = now - minRttStamp > MIN_RTT_WINDOW;
+        if (rtt >= 0 && (rtt <= minRtt || expired)) {
+            minRtt = rtt;
+            minRttStamp = now;
+        }
+        if (roundStart && !filledPipe && !rate.sampleIsAppLimited) {
+            long best = bandwidth();
+            if (best >= fullBandwidth + fullBandwidth / 4) {
+                fullBandwidth = best;
+                fullBandwidthRounds = 0;
+            } else if (++fullBandwidthRounds >= 3) {
+                filledPipe = true;
+            }
+        }
+        switch (mode) {
+            case STARTUP -> {
+                if (filledPipe) {
+                    mode = Mode.DRAIN;
+                }
+            }
+            case DRAIN -> {
+                long bdp = bdp();
+                if (bdp >= 0 && inFlight <= bdp) {
+                    mode = Mode.PROBE_BW;
+                }
+            }
+            case PROBE_BW -> {
+                if (expired && rtt >= 0) {
+                    mode = Mode.PROBE_RTT;
+                    priorCwnd = cwnd;
+                    probeRttDone = 0;
+                }
+            }
+            case PROBE_RTT -> {
+                if (probeRttDone == 0 && inFlight <= MIN_CWND_SEGMENTS * mss) {
+                    probeRttDone = now + PROBE_RTT_TIME;
+                } else if (probeRttDone != 0 && now >= probeRttDone) {
+                    minRttStamp = now;
+                    cwnd = Math.max(cwnd, priorCwnd);
+                    mode = filledPipe ? Mode.PROBE_BW : Mode.STARTUP;
+                }
+            }
+        }
+    }
+
+    /** The window the model asks for: the gain times the path's bytes, plus room for ACK aggregation. */
+    private int target(int mss) {
+        long bdp = bdp();
+        if (bdp < 0) {
+            return Integer.MAX_VALUE;
+        }
+        double gain = mode == Mode.PROBE_BW ? CWND_GAIN : HIGH_GAIN;
+        long t = (long) (gain * bdp) + 3L * mss;
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(t, (long) MIN_CWND_SEGMENTS * mss));
+    }
+
+    @Override
+    public void onAck(int ackedBytes, int mss, boolean cwndLimited, long now) {
+        int target = target(mss);
+        if (filledPipe) {
+            cwnd = (int) Math.min((long) cwnd + ackedBytes, target);
+        } else if (cwndLimited || cwnd < target) {
+            cwnd = (int) Math.min(Integer.MAX_VALUE / 2, (long) cwnd + ackedBytes); // Startup: slow start
+        }
+        if (mode == Mode.PROBE_RTT) {
+            cwnd = Math.min(cwnd, MIN_CWND_SEGMENTS * mss);
+        }
+        cwnd = Math.max(cwnd, MIN_CWND_SEGMENTS * mss);
+    }
+
+    /** Loss is not congestion to this model: the lost segments are resent, the window stays. */
+    @Override
+    public void onLoss(int flightSize, int mss, long now) {
+    }
+
+    @Override
+    public void onRecoveryEnd(int flightSize, int mss) {
+    }
+
+    /** A timeout is: start again from one segment, and regrow quickly to the model's window. */
+    @Override
+    public void onTimeout(int flightSize, int mss, boolean first) {
+        if (first) {
+            priorCwnd = cwnd;
+        }
+        cwnd = mss;
+    }
+
+    @Override
+    public void onIdle(int mss) {
+        // The model still holds after a pause; with no pacing the window is the only limit.
+    }
+
+    @Override
+    public String toString() {
+        return "BBR[" + mode + ", cwnd " + cwnd + ", bw " + bandwidth() / 1000 + " kB/s, min RTT "
+                + (minRtt == Long.MAX_VALUE ? "-" : minRtt / 1000 + " us") + "]";
+    }
+}
