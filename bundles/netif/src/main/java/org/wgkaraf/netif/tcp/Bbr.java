@@ -9,10 +9,12 @@ package org.wgkaraf.netif.tcp;
  * then costs a retransmission, not half the window.
  * <p>
  * Simplified from BBR v1, and why: there is no pacing (the runtime has one timer thread and no
- * per-segment clock), so the window alone bounds what is in flight and the gain cycling of
- * ProbeBW is left out; Startup doubles cwnd per round trip until the bandwidth stops growing by a
- * quarter for three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT has
- * not been refreshed for ten seconds, so a queue the flow built does not become its model.
+ * per-segment clock), so the window alone bounds what is in flight, and ProbeBW's gain cycle
+ * (1.25, 0.75, then six rounds of 1) is applied to the window rather than to a pacing rate: one
+ * round in eight offers the path a quarter more, so the bandwidth estimate can grow; the next
+ * drains what that queued. Startup doubles cwnd per round trip until the bandwidth stops growing
+ * by a quarter for three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT
+ * has not been refreshed for ten seconds, so a queue the flow built does not become its model.
  */
 final class Bbr implements CongestionControl {
     enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
@@ -24,6 +26,7 @@ final class Bbr implements CongestionControl {
     static final long MIN_RTT_WINDOW = 10_000_000_000L;
     static final long PROBE_RTT_TIME = 200_000_000L;
     static final int MIN_CWND_SEGMENTS = 4;
+    private static final double[] CYCLE = {1.25, 0.75, 1, 1, 1, 1, 1, 1};
 
     Mode mode = Mode.STARTUP;
     private int cwnd;
@@ -39,6 +42,16 @@ final class Bbr implements CongestionControl {
     private int fullBandwidthRounds;
     private boolean filledPipe;
     private long probeRttDone;
+    private int cycleIndex;
+    // ACK aggregation (Linux's bbr_update_ack_aggregation): ACKs come in bursts here (a tunnel's
+    // receive thread, a busy CPU, the peer's delayed ACKs), and a window of exactly 2 BDP would
+    // then starve between bursts. The excess delivered over what the bandwidth explains, the
+    // largest of the last ten rounds, is added to the window.
+    private final long[] extraAcked = new long[2];
+    private int extraAckedSlot;
+    private long extraAckedSlotRound;
+    private long epochStart;
+    private long epochDelivered;
 
     Bbr(int mss) {
         this.cwnd = CongestionControl.initialWindow(mss);
@@ -100,6 +113,7 @@ final class Bbr implements CongestionControl {
             }
             bandwidth[slot] = Math.max(bandwidth[slot], bw);
         }
+        updateAckAggregation(rate, now);
         boolean expired = now - minRttStamp > MIN_RTT_WINDOW;
         if (rtt >= 0 && (rtt <= minRtt || expired)) {
             minRtt = rtt;
@@ -124,9 +138,13 @@ final class Bbr implements CongestionControl {
                 long bdp = bdp();
                 if (bdp >= 0 && inFlight <= bdp) {
                     mode = Mode.PROBE_BW;
+                    cycleIndex = 2; // start cruising; probe on the next turn of the cycle
                 }
             }
             case PROBE_BW -> {
+                if (roundStart) {
+                    cycleIndex = (cycleIndex + 1) % CYCLE.length;
+                }
                 if (expired && rtt >= 0) {
                     mode = Mode.PROBE_RTT;
                     priorCwnd = cwnd;
@@ -145,14 +163,41 @@ final class Bbr implements CongestionControl {
         }
     }
 
+    /** Bytes delivered in this ACK burst beyond what the bandwidth estimate explains. */
+    private void updateAckAggregation(DeliveryRate rate, long now) {
+        long bw = bandwidth();
+        if (bw == 0) {
+            return;
+        }
+        if (round - extraAckedSlotRound >= BANDWIDTH_WINDOW_ROUNDS / 2) {
+            extraAckedSlotRound = round;
+            extraAckedSlot ^= 1;
+            extraAcked[extraAckedSlot] = 0;
+        }
+        long expected = bw * (now - epochStart) / 1_000_000_000L;
+        long acked = rate.delivered - lastDelivered;
+        lastDelivered = rate.delivered;
+        if (epochDelivered <= expected || epochDelivered + acked >= EPOCH_RESET_BYTES) {
+            epochStart = now;
+            epochDelivered = 0;
+            expected = 0;
+        }
+        epochDelivered += acked;
+        long extra = Math.min(epochDelivered - expected, bw / 10); // at most 100 ms worth
+        extraAcked[extraAckedSlot] = Math.max(extraAcked[extraAckedSlot], extra);
+    }
+
+    private long lastDelivered;
+    private static final long EPOCH_RESET_BYTES = 1L << 30;
+
     /** The window the model asks for: the gain times the path's bytes, plus room for ACK aggregation. */
     private int target(int mss) {
         long bdp = bdp();
         if (bdp < 0) {
             return Integer.MAX_VALUE;
         }
-        double gain = mode == Mode.PROBE_BW ? CWND_GAIN : HIGH_GAIN;
-        long t = (long) (gain * bdp) + 3L * mss;
+        double gain = mode == Mode.PROBE_BW ? CWND_GAIN * CYCLE[cycleIndex] : HIGH_GAIN;
+        long t = (long) (gain * bdp) + 3L * mss + Math.max(extraAcked[0], extraAcked[1]);
         return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(t, (long) MIN_CWND_SEGMENTS * mss));
     }
 
@@ -168,6 +213,11 @@ final class Bbr implements CongestionControl {
             cwnd = Math.min(cwnd, MIN_CWND_SEGMENTS * mss);
         }
         cwnd = Math.max(cwnd, MIN_CWND_SEGMENTS * mss);
+    }
+
+    @Override
+    public boolean growsDuringRecovery() {
+        return true;
     }
 
     /** Loss is not congestion to this model: the lost segments are resent, the window stays. */

@@ -42,6 +42,15 @@ sealed interface CongestionControl permits NewReno, Bbr {
     void onIdle(int mss);
 
     /**
+     * Whether the window follows acknowledgments during loss recovery too. NewReno holds it
+     * (RFC 6582, RFC 6675); a model-based controller keeps following its model, or random loss,
+     * which keeps a lossy path almost always in recovery, would freeze it.
+     */
+    default boolean growsDuringRecovery() {
+        return false;
+    }
+
+    /**
      * A delivery rate sample ({@link DeliveryRate}) and the round-trip sample of the same ACK
      * (-1 when none), for controllers that model the path. NewReno has no use for them.
      */

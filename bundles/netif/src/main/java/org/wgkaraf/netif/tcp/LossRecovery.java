@@ -71,7 +71,12 @@ final class LossRecovery {
             dupAcks = 0;
             int acked = ack - una;
             switch (phase) {
-                case FAST -> partialOrFullAck(acked, now);
+                case FAST -> {
+                    partialOrFullAck(acked, now);
+                    if (t.cc.growsDuringRecovery()) {
+                        t.cc.onAck(acked, t.mss, true, now);
+                    }
+                }
                 case TIMEOUT -> {
                     if (Seq.ge(t.sndUna, recoveryPoint)) {
                         phase = Phase.OPEN;

@@ -47,7 +47,9 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
      * The product's values, and why:
      * <ul>
      * <li>MSS 1380: 1420 - 40, so a full segment fills the tunnel MTU and is never fragmented.</li>
-     * <li>1 MiB each way per connection: a window that keeps ~10 MB/s flowing at 100 ms RTT.</li>
+     * <li>4 MiB each way per connection: the window a loss-tolerant sender needs to keep ~10 MB/s
+     *     flowing at 100 ms RTT while it repairs loss (Linux grows its own to 6 MiB); memory is
+     *     taken only for bytes actually held, and the budget below bounds them all.</li>
      * <li>64 MiB for all buffers: a module's heap share; a connection holds only what is queued.</li>
      * <li>256 connections, 128 half-open (64 per port), 512 in TIME-WAIT.</li>
      * <li>MSL 5 s, so TIME-WAIT lasts 10 s: inside a WireGuard tunnel a segment lives only as
@@ -61,7 +63,7 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
      * <li>Delayed ACK 40 ms (Linux's minimum), FIN-WAIT-2 60 s (Linux's tcp_fin_timeout).</li>
      * </ul>
      */
-    static final TcpConfig DEFAULTS = new TcpConfig(TUNNEL_MTU - 40, 1 << 20, 1 << 20, 64L << 20, 256, 128, 64,
+    static final TcpConfig DEFAULTS = new TcpConfig(TUNNEL_MTU - 40, 4 << 20, 4 << 20, 64L << 20, 256, 128, 64,
             512, 64, 4096, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
             TimeUnit.SECONDS.toNanos(60), 15, 6, 5, TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 10, Congestion.BBR);
 

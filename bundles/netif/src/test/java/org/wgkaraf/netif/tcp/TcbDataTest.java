@@ -121,16 +121,18 @@ class TcbDataTest {
         s.data(1368);
         s.data(1368);
         Segment first = s.p.one();
-        int edge = first.ack + (first.window << 5);
+        int shift = s.t.rcvScale;
+        int edge = first.ack + (first.window << shift);
         int offered = edge - first.ack;
-        assertTrue(offered <= (1 << 20) - 2 * 1368 && offered > (1 << 20) - 2 * 1368 - 32,
-                "1 MiB less the two unread segments, in units of 32 bytes: " + offered);
+        int buffer = s.t.receiveBuffer.capacity();
+        assertTrue(offered <= buffer - 2 * 1368 && offered > buffer - 2 * 1368 - (1 << shift),
+                "the buffer less the two unread segments, in units of the scale: " + offered);
         for (int i = 0; i < 220; i++) {
             s.data(1368); // 300 KB the application does not read
             for (Segment ack : s.p.drain()) {
-                int e = ack.ack + (ack.window << 5);
+                int e = ack.ack + (ack.window << shift);
                 assertTrue(Seq.ge(e, edge), "the right edge never moves back");
-                assertTrue(e - edge < 32, "nor forward while nothing is read (but for rounding to the scale)");
+                assertTrue(e - edge < 1 << shift, "nor forward while nothing is read (but for rounding to the scale)");
                 edge = e;
             }
         }

@@ -21,7 +21,7 @@ class TcbHandshakeTest {
         assertEquals(TcpHeader.SYN, syn.flags);
         assertEquals(Scripted.ISS, syn.seq);
         assertEquals(1380, syn.mss, "1420 MTU - 40");
-        assertEquals(5, syn.windowScale, "the smallest shift that covers a 1 MiB buffer");
+        assertEquals(7, syn.windowScale, "the smallest shift that covers the 4 MiB buffer");
         assertTrue(syn.sackPermitted);
         assertTrue(syn.hasTimestamps);
         assertEquals(0, syn.tsEcr);
@@ -31,10 +31,11 @@ class TcbHandshakeTest {
     @Test
     void rfc7323_2_3_theReceiveBufferOfAtLeastOneMebibyteIsOfferedThroughWindowScaling() {
         Scripted s = Scripted.open();
-        assertTrue(s.t.receiveBuffer.capacity() >= 1 << 20);
+        int buffer = s.t.receiveBuffer.capacity();
+        assertTrue(buffer >= 1 << 20);
         Segment ack = s.p.sent.get(s.p.sent.size() - 1);
-        assertEquals(((1 << 20) >> 5), ack.window, "1 MiB >> 5 in the window field");
-        assertEquals(1 << 20, s.t.rcvAdv - s.t.rcvNxt(), "the right edge is 1 MiB ahead");
+        assertEquals(buffer >> 7, ack.window, "the buffer >> 7 in the window field");
+        assertEquals(buffer, s.t.rcvAdv - s.t.rcvNxt(), "the right edge is the whole buffer ahead");
     }
 
     @Test
@@ -50,7 +51,7 @@ class TcbHandshakeTest {
         assertEquals(TcpHeader.SYN | TcpHeader.ACK, synAck.flags);
         assertEquals(Scripted.PEER_ISS + 1, synAck.ack);
         assertEquals(7, synAck.tsEcr, "echoes the SYN's timestamp");
-        assertEquals(5, synAck.windowScale);
+        assertEquals(7, synAck.windowScale);
         assertEquals(TcpState.SYN_RECEIVED, t.state);
         assertNull(p.segment().seq(Scripted.PEER_ISS + 1).ack(Scripted.ISS + 1).timestamps(8, synAck.tsVal).send());
         assertEquals(TcpState.ESTABLISHED, t.state);
