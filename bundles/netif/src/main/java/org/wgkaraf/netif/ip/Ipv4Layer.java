@@ -36,6 +36,10 @@ import org.wgkaraf.netif.tcp.UserspaceTcp;
  * routed to the attached interface whose subnet covers the destination with the longest prefix.
  * Nothing is ever sent through an interface whose link is down. Works the same outside OSGi:
  * {@code new Ipv4Layer()}.
+ * <p>
+ * Why over 400 lines: this is the one entry of every protocol and the router; the protocols' work
+ * is in their own classes (Icmp, Udp, UserspaceUdpSocket, EchoSession, the tcp package), and what
+ * is left here is the host's checks, dispatch, routing, and a few lines per service it offers.
  */
 @Component(service = {VirtualBackend.class, UdpService.class, EchoService.class, TcpBackend.class},
         property = "netif.backend=USERSPACE")

@@ -14,6 +14,10 @@ import org.wgkaraf.netif.ip.DropReason;
  * {@link LossRecovery} what an acknowledgment or a timeout does to the sending side, {@link
  * Transmitter} what to send next. This class holds the variables they share (named as in the RFC)
  * and the application's side.
+ * <p>
+ * Why over 400 lines: the TCB's variables are many and each is documented where it is declared
+ * (RFC 9293 3.3.1 and the extensions' state), and the application's calls and the timers belong
+ * to the block they change. The protocol logic itself is in the three classes above.
  */
 final class Tcb {
     static final long NEVER = Long.MAX_VALUE;

@@ -2,7 +2,6 @@ package org.wgkaraf.netif.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.locks.Condition;
@@ -22,21 +21,19 @@ import org.wgkaraf.netif.ip.DropReason;
 final class UserspaceConnection implements TcpConnection {
     /** Readers are woken for this much data even without PSH (or at the delayed-ACK tick). */
     private static final int WAKE_READER_BYTES = 32 * 1024;
-    /** A writer blocked by the layer's memory budget looks again after this long. */
-    private static final long MEMORY_RETRY_NANOS = 20_000_000L;
 
-    private final UserspaceTcp layer;
+    final UserspaceTcp layer;
     final Tcb tcb;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readable = lock.newCondition();
-    private final Condition writable = lock.newCondition();
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition readable = lock.newCondition();
+    final Condition writable = lock.newCondition();
     private final Condition opened = lock.newCondition();
-    private final Input input = new Input();
-    private final Output output = new Output();
+    private final ConnectionInput input = new ConnectionInput(this);
+    private final ConnectionOutput output = new ConnectionOutput(this);
     /** When the timer thread must run this connection's timers; read without the lock. */
     volatile long deadline = Tcb.NEVER;
     private boolean sending;
-    private boolean closedByApplication;
+    boolean closedByApplication;
     /** The passive connection's listener, until it is established (or ends). */
     private UserspaceListener listener;
     /** What the layer counts this connection as (see {@link UserspaceTcp#recount}). */
@@ -127,7 +124,7 @@ final class UserspaceConnection implements TcpConnection {
      * After any call into the core, under the lock: hand an established passive connection to
      * its listener, keep the layer's counts, wake who waits, and tell the timer the next deadline.
      */
-    private void updated(long now, boolean fromTimer) {
+    void updated(long now, boolean fromTimer) {
         if (listener != null && tcb.state != TcpState.SYN_RECEIVED) {
             UserspaceListener l = listener;
             listener = null;
@@ -357,143 +354,12 @@ final class UserspaceConnection implements TcpConnection {
                 + tcb.remotePort;
     }
 
-    private IOException failure(String doing) {
+    /** The exception a read or write meets once the connection ended; called under the lock. */
+    IOException failure(String doing) {
         ConnectionError e = tcb.error;
         if (closedByApplication && (e == null || e == ConnectionError.ABORTED || e == ConnectionError.CLOSED_WITH_DATA_PENDING)) {
             return new IOException("cannot " + doing + ": the connection " + this + " was closed");
         }
         return new IOException("cannot " + doing + ": " + (e != null ? e.message() : "connection closed") + " (" + this + ")");
-    }
-
-    /** Bytes from the peer: blocks until some arrive, -1 at the end of the stream. */
-    private final class Input extends InputStream {
-        private final byte[] one = new byte[1];
-
-        @Override
-        public int read() throws IOException {
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
-            int n;
-            boolean update;
-            lock.lock();
-            try {
-                while (true) {
-                    if (closedByApplication) {
-                        throw failure("read");
-                    }
-                    n = tcb.read(b, off, len, layer.now());
-                    if (n > 0) {
-                        update = tcb.ackNow;
-                        if (update) {
-                            updated(layer.now(), false);
-                        }
-                        break;
-                    }
-                    if (n < 0) {
-                        if (tcb.error != null) {
-                            throw failure("read");
-                        }
-                        return -1;
-                    }
-                    try {
-                        readable.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while reading " + UserspaceConnection.this);
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (update) {
-                pump(); // a window update
-            }
-            return n;
-        }
-
-        @Override
-        public int available() {
-            lock.lock();
-            try {
-                return tcb.readable();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void close() {
-            UserspaceConnection.this.close();
-        }
-    }
-
-    /** Bytes to the peer: blocks while the send buffer is full. */
-    private final class Output extends OutputStream {
-        private final byte[] one = new byte[1];
-
-        @Override
-        public void write(int b) throws IOException {
-            one[0] = (byte) b;
-            write(one, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            while (len > 0) {
-                lock.lock();
-                try {
-                    while (true) {
-                        if (tcb.error != null || closedByApplication && tcb.state == TcpState.CLOSED) {
-                            throw failure("write");
-                        }
-                        int n = tcb.write(b, off, len);
-                        if (n < 0) {
-                            throw failure("write");
-                        }
-                        if (n > 0) {
-                            off += n;
-                            len -= n;
-                            updated(layer.now(), false);
-                            break;
-                        }
-                        try {
-                            if (tcb.writeSpace() > 0) {
-                                // Room in this connection's buffer, but the layer's budget is
-                                // spent: memory comes back from other connections, which do not
-                                // signal this one; look again shortly.
-                                writable.awaitNanos(MEMORY_RETRY_NANOS);
-                            } else {
-                                writable.await();
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new InterruptedIOException("interrupted while writing " + UserspaceConnection.this);
-                        }
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                pump();
-            }
-        }
-
-        @Override
-        public void flush() {
-            // Data is sent as soon as it is written (Nagle is off).
-        }
-
-        @Override
-        public void close() {
-            shutdownOutput();
-        }
     }
 }

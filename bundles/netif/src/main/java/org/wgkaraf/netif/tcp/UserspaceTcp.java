@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,8 @@ import org.wgkaraf.netif.spi.AcceptQueue;
 
 /**
  * The userspace TCP layer: the connections of every tunnel interface of the IPv4 layer, the
- * listeners, the limits, and one timer thread, {@value #TIMER_THREAD}, started with the first
- * connection. Segments arrive on the tunnel's receive thread through {@link #input}; the
+ * listeners, the limits, and two threads ({@link LayerThreads}: one for every timer, one to send
+ * what arriving segments make connections send), started with the first connection. Segments arrive on the tunnel's receive thread through {@link #input}; the
  * application's threads call the connections' streams; nothing else runs TCP code.
  * <p>
  * Locking: each connection has its own lock; the table, the listeners and the buffer pool have
@@ -36,8 +34,6 @@ import org.wgkaraf.netif.spi.AcceptQueue;
  * it is released (see {@link UserspaceConnection#pump()}).
  */
 public final class UserspaceTcp implements AutoCloseable {
-    static final String TIMER_THREAD = "wgkaraf-tcp-timer";
-    static final String OUTPUT_THREAD = "wgkaraf-tcp-output";
     static final int GONE = 0;
     static final int ACTIVE = 1;
     static final int TIME_WAIT = 2;
@@ -45,9 +41,6 @@ public final class UserspaceTcp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UserspaceTcp.class);
     private static final int EPHEMERAL_FIRST = 49152;
     private static final int EPHEMERAL_LAST = 65535;
-    /** A timer may fire this late rather than wake the timer thread for every deadline. */
-    private static final long TIMER_SLACK = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
 
     /** What a thread needs to handle a segment or send one: reused, so nothing is allocated per packet. */
     static final class Scratch {
@@ -62,7 +55,6 @@ public final class UserspaceTcp implements AutoCloseable {
     private final IpLink ip;
     private final LongSupplier clock;
     private final TcpConfig config;
-    private final boolean runTimer;
     private final IsnGenerator isn;
     /** Half of the memory budget for what applications write, half for what peers send. */
     private final ChunkPool sendPool;
@@ -74,13 +66,7 @@ public final class UserspaceTcp implements AutoCloseable {
     private final AtomicInteger halfOpen = new AtomicInteger();
     private final AtomicInteger timeWait = new AtomicInteger();
     private final AtomicInteger identification = new AtomicInteger(ThreadLocalRandom.current().nextInt());
-    private final Object timerStart = new Object();
-    private volatile Thread timer;
-    private volatile Thread outputThread;
-    /** Connections with something to send that a receive thread left to the output thread. */
-    private final java.util.concurrent.ArrayBlockingQueue<UserspaceConnection> outputQueue;
-    /** When the timer thread wakes next; Long.MAX_VALUE while it scans (so any new deadline wakes it again). */
-    private volatile long timerWakeAt = Long.MAX_VALUE;
+    private final LayerThreads threads;
     private volatile boolean closed;
 
     /** The product's layer: default limits, a timer thread. */
@@ -93,15 +79,13 @@ public final class UserspaceTcp implements AutoCloseable {
         this.ip = ip;
         this.clock = clock;
         this.config = config;
-        this.runTimer = runTimer;
         this.isn = new IsnGenerator(random);
         this.sendPool = new ChunkPool(config.memoryBudget() / 2);
         this.receivePool = new ChunkPool(config.memoryBudget() / 2);
         this.table = new ConnectionTable(random.nextInt());
         int size = SegmentWriter.OPTIONS + 40 + config.mss();
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
-        this.outputQueue = new java.util.concurrent.ArrayBlockingQueue<>(config.maxConnections() + config.maxHalfOpen()
-                + config.maxTimeWait() + 16);
+        this.threads = new LayerThreads(this, runTimer, config.maxConnections() + config.maxHalfOpen() + config.maxTimeWait() + 16);
     }
 
     IpLink ip() {
@@ -208,41 +192,9 @@ public final class UserspaceTcp implements AutoCloseable {
         transmit(seg.destination, out, n);
     }
 
-    /**
-     * Has {@code c}'s packets sent by the output thread rather than the calling receive thread:
-     * the receive thread goes back to decrypting the next datagram while ACKs and the data they
-     * release are encrypted and sent on the other core. Without a running output thread (tests,
-     * or a full queue, which cannot happen while every connection is queued at most once), the
-     * caller sends them itself.
-     */
+    /** Sends what {@code c} has to send, on the output thread (see {@link LayerThreads#output}). */
     void output(UserspaceConnection c) {
-        Thread t = outputThread;
-        if (t == null || !c.queuedForOutput.compareAndSet(false, true)) {
-            if (t == null) {
-                c.pump();
-            }
-            return;
-        }
-        if (!outputQueue.offer(c)) {
-            c.queuedForOutput.set(false);
-            c.pump();
-        }
-    }
-
-    private void outputLoop() {
-        while (!closed) {
-            try {
-                UserspaceConnection c = outputQueue.poll(MAX_PARK, TimeUnit.NANOSECONDS);
-                if (c != null) {
-                    c.queuedForOutput.set(false);
-                    c.pump();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("TCP output failed; it carries on", e);
-            }
-        }
+        threads.output(c);
     }
 
     void transmit(int source, byte[] packet, int length) {
@@ -371,49 +323,13 @@ public final class UserspaceTcp implements AutoCloseable {
 
     // ---- the timer
 
-    /** A connection's next deadline changed: wake the timer thread if it would sleep past it. */
+    /** A connection's next deadline changed: the timer thread may have to wake earlier. */
     void deadlineSet(long deadline) {
-        if (deadline != Tcb.NEVER && deadline + TIMER_SLACK < timerWakeAt) {
-            Thread t = timer;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        }
+        threads.deadlineSet(deadline);
     }
 
     private void startTimer() {
-        if (!runTimer || timer != null) {
-            return;
-        }
-        synchronized (timerStart) {
-            if (timer == null && !closed) {
-                Thread t = new Thread(this::timerLoop, TIMER_THREAD);
-                t.setDaemon(true);
-                timer = t;
-                t.start();
-                Thread o = new Thread(this::outputLoop, OUTPUT_THREAD);
-                o.setDaemon(true);
-                outputThread = o;
-                o.start();
-            }
-        }
-    }
-
-    private void timerLoop() {
-        while (!closed) {
-            try {
-                timerWakeAt = Long.MAX_VALUE;
-                long next = tick(now());
-                long now = now();
-                long wait = next == Tcb.NEVER ? MAX_PARK : Math.min(MAX_PARK, next - now);
-                timerWakeAt = now + wait;
-                if (wait > 0) {
-                    LockSupport.parkNanos(this, wait);
-                }
-            } catch (RuntimeException e) {
-                LOG.error("TCP timer failed; it carries on", e);
-            }
-        }
+        threads.start();
     }
 
     /**
@@ -485,7 +401,7 @@ public final class UserspaceTcp implements AutoCloseable {
     /** Resets every connection, stops listening and stops the timer thread. */
     @Override
     public void close() {
-        synchronized (timerStart) {
+        synchronized (this) {
             if (closed) {
                 return;
             }
@@ -497,18 +413,6 @@ public final class UserspaceTcp implements AutoCloseable {
         for (UserspaceConnection c : table.snapshot()) {
             c.shutdownNow();
         }
-        for (Thread t : new Thread[] {timer, outputThread}) {
-            if (t != null) {
-                LockSupport.unpark(t);
-                t.interrupt();
-                if (Thread.currentThread() != t) {
-                    try {
-                        t.join(TimeUnit.SECONDS.toMillis(5));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        }
+        threads.close();
     }
 }
