@@ -3,19 +3,33 @@ package org.wgkaraf.netif.tcp;
 /**
  * The ranges of stream offsets received beyond the next expected byte: disjoint, sorted, never
  * adjacent (touching ranges are merged), at most {@code limit} of them. Each remembers when it
- * last grew, so SACK blocks can be reported most recent first (RFC 2018 4).
+ * last grew, so SACK blocks can be reported most recent first (RFC 2018 4). The arrays start
+ * small and grow up to the limit, so a connection pays for the gaps it has, not the gaps it may.
  */
 final class OutOfOrderRanges {
-    private final long[] start;
-    private final long[] end;
-    private final long[] stamp;
+    private final int limit;
+    private long[] start = new long[8];
+    private long[] end = new long[8];
+    private long[] stamp = new long[8];
     private int count;
     private long clock;
 
     OutOfOrderRanges(int limit) {
-        start = new long[limit];
-        end = new long[limit];
-        stamp = new long[limit];
+        this.limit = limit;
+    }
+
+    private boolean room() {
+        if (count >= limit) {
+            return false;
+        }
+        if (count < start.length) {
+            return true;
+        }
+        int n = Math.min(limit, start.length * 2);
+        start = java.util.Arrays.copyOf(start, n);
+        end = java.util.Arrays.copyOf(end, n);
+        stamp = java.util.Arrays.copyOf(stamp, n);
+        return true;
     }
 
     int count() {
@@ -50,7 +64,7 @@ final class OutOfOrderRanges {
             j++;
         }
         if (i == j) {
-            if (count == start.length) {
+            if (!room()) {
                 return false;
             }
             System.arraycopy(start, i, start, i + 1, count - i);

@@ -52,6 +52,9 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
      *     taken only for bytes actually held, and the budget below bounds them all.</li>
      * <li>64 MiB for all buffers: a module's heap share; a connection holds only what is queued.</li>
      * <li>256 connections, 128 half-open (64 per port), 512 in TIME-WAIT.</li>
+     * <li>1024 gaps per connection: a 4 MiB window is 3000 segments, and a fast sender on a lossy
+     *     path has dozens of holes in it at once (its retransmissions, tiny when its MSS shrank,
+     *     must not be dropped for want of a range).</li>
      * <li>MSL 5 s, so TIME-WAIT lasts 10 s: inside a WireGuard tunnel a segment lives only as
      *     long as a datagram is in flight (a replayed datagram is refused by the tunnel itself),
      *     and keyed ISNs plus timestamps (PAWS) reject old duplicates anyway.</li>
@@ -64,7 +67,7 @@ record TcpConfig(int mss, int receiveBuffer, int sendBuffer, long memoryBudget, 
      * </ul>
      */
     static final TcpConfig DEFAULTS = new TcpConfig(TUNNEL_MTU - 40, 4 << 20, 4 << 20, 64L << 20, 256, 128, 64,
-            512, 64, 4096, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
+            512, 1024, 4096, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
             TimeUnit.SECONDS.toNanos(60), 15, 6, 5, TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 10, Congestion.BBR);
 
     TcpConfig {

@@ -165,7 +165,6 @@ final class UserspaceConnection implements TcpConnection {
 
     /** Sends what the core has to send, one packet at a time, without holding the lock while sending. */
     void pump() {
-        byte[] buf = layer.scratch().out;
         lock.lock();
         if (sending) {
             lock.unlock();
@@ -173,6 +172,8 @@ final class UserspaceConnection implements TcpConnection {
         }
         sending = true;
         boolean closed;
+        UserspaceTcp.Scratch scratch = layer.takeScratch();
+        byte[] buf = scratch.out;
         try {
             while (true) {
                 long now = layer.now();
@@ -192,6 +193,7 @@ final class UserspaceConnection implements TcpConnection {
             sending = false;
             closed = tcb.closed();
             lock.unlock();
+            layer.giveScratch(scratch);
         }
         if (closed) {
             removeOnce();

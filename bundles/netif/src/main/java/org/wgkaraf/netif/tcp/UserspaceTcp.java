@@ -61,7 +61,13 @@ public final class UserspaceTcp implements AutoCloseable {
     private final ChunkPool receivePool;
     private final ConnectionTable table;
     private final Map<Integer, UserspaceListener> listeners = new ConcurrentHashMap<>();
-    private final ThreadLocal<Scratch> scratch;
+    /**
+     * Scratch buffers, taken for one segment's handling or one pump and given back: reused, so
+     * nothing is allocated per packet, and, unlike thread-locals, never left on the engine's
+     * threads to pin this bundle's classes after an update.
+     */
+    private final java.util.concurrent.ArrayBlockingQueue<Scratch> scratch = new java.util.concurrent.ArrayBlockingQueue<>(32);
+    private final int scratchSize;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger halfOpen = new AtomicInteger();
     private final AtomicInteger timeWait = new AtomicInteger();
@@ -84,7 +90,7 @@ public final class UserspaceTcp implements AutoCloseable {
         this.receivePool = new ChunkPool(config.memoryBudget() / 2);
         this.table = new ConnectionTable(random.nextInt());
         int size = SegmentWriter.OPTIONS + 40 + config.mss();
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
+        this.scratchSize = size;
         this.threads = new LayerThreads(this, runTimer, config.maxConnections() + config.maxHalfOpen() + config.maxTimeWait() + 16);
     }
 
@@ -96,8 +102,13 @@ public final class UserspaceTcp implements AutoCloseable {
         return clock.getAsLong();
     }
 
-    Scratch scratch() {
-        return scratch.get();
+    Scratch takeScratch() {
+        Scratch s = scratch.poll();
+        return s != null ? s : new Scratch(scratchSize);
+    }
+
+    void giveScratch(Scratch s) {
+        scratch.offer(s); // beyond the kept number, the collector takes it
     }
 
     // ---- inbound
@@ -109,7 +120,15 @@ public final class UserspaceTcp implements AutoCloseable {
      * @return why it was dropped, or null when it was used
      */
     public DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast) {
-        Scratch s = scratch();
+        Scratch s = takeScratch();
+        try {
+            return input(source, destination, b, off, len, broadcast, s);
+        } finally {
+            giveScratch(s);
+        }
+    }
+
+    private DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast, Scratch s) {
         Segment seg = s.segment;
         DropReason r = SegmentParser.parse(source, destination, b, off, len, seg);
         if (r != null) {
