@@ -4,5 +4,5 @@
  * the ping service, TCP through the tunnel.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.wgkaraf.api.netif;

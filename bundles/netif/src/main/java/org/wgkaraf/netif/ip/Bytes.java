@@ -5,36 +5,36 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Big-endian fields of packets, and IPv4 addresses as the {@code int} they are on the wire. */
-final class Bytes {
+public final class Bytes {
     private Bytes() {
     }
 
-    static int get16(byte[] b, int off) {
+    public static int get16(byte[] b, int off) {
         return (b[off] & 0xff) << 8 | (b[off + 1] & 0xff);
     }
 
-    static void put16(byte[] b, int off, int v) {
+    public static void put16(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 8);
         b[off + 1] = (byte) v;
     }
 
-    static int get32(byte[] b, int off) {
+    public static int get32(byte[] b, int off) {
         return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
     }
 
-    static void put32(byte[] b, int off, int v) {
+    public static void put32(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
     }
 
-    static int address(Inet4Address a) {
+    public static int address(Inet4Address a) {
         byte[] b = a.getAddress();
         return get32(b, 0);
     }
 
-    static Inet4Address address(int a) {
+    public static Inet4Address address(int a) {
         byte[] b = new byte[4];
         put32(b, 0, a);
         try {
@@ -44,7 +44,7 @@ final class Bytes {
         }
     }
 
-    static String dotted(int a) {
+    public static String dotted(int a) {
         return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 }

@@ -1,26 +1,26 @@
 package org.wgkaraf.netif.ip;
 
 /** The IPv4 header (RFC 791) as this layer reads and writes it: 20 bytes, never options. */
-final class Ipv4Header {
-    static final int LENGTH = 20;
-    static final int PROTOCOL_ICMP = 1;
-    static final int PROTOCOL_TCP = 6;
-    static final int PROTOCOL_UDP = 17;
+public final class Ipv4Header {
+    public static final int LENGTH = 20;
+    public static final int PROTOCOL_ICMP = 1;
+    public static final int PROTOCOL_TCP = 6;
+    public static final int PROTOCOL_UDP = 17;
     /** What every packet of ours starts with (RFC 1700's default for hosts). */
-    static final int TTL = 64;
-    static final int LIMITED_BROADCAST = 0xffffffff;
+    public static final int TTL = 64;
+    public static final int LIMITED_BROADCAST = 0xffffffff;
 
-    static final int TOTAL_LENGTH = 2;
-    static final int IDENTIFICATION = 4;
-    static final int FLAGS_FRAGMENT = 6;
-    static final int TIME_TO_LIVE = 8;
-    static final int PROTOCOL = 9;
-    static final int CHECKSUM = 10;
-    static final int SOURCE = 12;
-    static final int DESTINATION = 16;
+    public static final int TOTAL_LENGTH = 2;
+    public static final int IDENTIFICATION = 4;
+    public static final int FLAGS_FRAGMENT = 6;
+    public static final int TIME_TO_LIVE = 8;
+    public static final int PROTOCOL = 9;
+    public static final int CHECKSUM = 10;
+    public static final int SOURCE = 12;
+    public static final int DESTINATION = 16;
 
-    static final int MORE_FRAGMENTS = 0x2000;
-    static final int FRAGMENT_OFFSET = 0x1fff;
+    public static final int MORE_FRAGMENTS = 0x2000;
+    public static final int FRAGMENT_OFFSET = 0x1fff;
     private static final int DONT_FRAGMENT = 0x4000;
 
     private Ipv4Header() {
@@ -31,7 +31,7 @@ final class Ipv4Header {
      * set: nobody on the way should split what we send, since we would not reassemble the answer
      * either.
      */
-    static void write(byte[] b, int payloadLength, int identification, int protocol, int source, int destination) {
+    public static void write(byte[] b, int payloadLength, int identification, int protocol, int source, int destination) {
         b[0] = 0x45; // version 4, 5 words
         b[1] = 0;
         Bytes.put16(b, TOTAL_LENGTH, LENGTH + payloadLength);

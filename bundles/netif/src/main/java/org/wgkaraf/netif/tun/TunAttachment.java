@@ -19,6 +19,7 @@ final class TunAttachment implements VirtualBackend.Attachment {
 
     private final TunDevice device;
     private final PacketSink toTunnel;
+    private final Runnable onClose;
     private final Thread reader;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong droppedLinkDown = new AtomicLong();
@@ -28,15 +29,21 @@ final class TunAttachment implements VirtualBackend.Attachment {
     private volatile boolean linkUp = true;
     private volatile boolean closed;
 
-    private TunAttachment(TunDevice device, PacketSink toTunnel) {
+    private TunAttachment(TunDevice device, PacketSink toTunnel, Runnable onClose) {
         this.device = device;
         this.toTunnel = toTunnel;
+        this.onClose = onClose;
         this.reader = new Thread(this::readLoop, "wgk-tun-" + device.name());
         reader.setDaemon(true);
     }
 
     static TunAttachment start(TunDevice device, PacketSink toTunnel) {
-        TunAttachment a = new TunAttachment(device, toTunnel);
+        return start(device, toTunnel, () -> { });
+    }
+
+    /** @param onClose runs first when the attachment closes (the TCP side lets go of the interface's address) */
+    static TunAttachment start(TunDevice device, PacketSink toTunnel, Runnable onClose) {
+        TunAttachment a = new TunAttachment(device, toTunnel, onClose);
         a.reader.start();
         return a;
     }
@@ -114,6 +121,9 @@ final class TunAttachment implements VirtualBackend.Attachment {
 
     @Override
     public void close() {
+        if (!closed) {
+            onClose.run();
+        }
         closed = true;
         device.close();
         if (Thread.currentThread() != reader) {

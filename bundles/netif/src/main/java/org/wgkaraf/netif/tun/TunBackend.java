@@ -1,20 +1,30 @@
 package org.wgkaraf.netif.tun;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Duration;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
-import org.osgi.service.component.annotations.Component;
+import org.wgkaraf.api.netif.TcpConnection;
+import org.wgkaraf.api.netif.TcpStatus;
+import org.wgkaraf.netif.spi.AcceptQueue;
+import org.wgkaraf.netif.spi.TcpBackend;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
 /**
  * The Linux TUN backend: each tunnel interface becomes a real interface of the OS, named like the
  * tunnel interface and carrying its address and netmask, so every program on the machine can use
- * the tunnel. Needs CAP_NET_ADMIN; without it {@link #attach} fails saying how to get it.
+ * the tunnel. Needs CAP_NET_ADMIN; without it {@link #attach} fails saying how to get it. TCP
+ * through it ({@link TcpBackend}) is the OS's, on sockets bound to the interfaces' addresses.
  */
-@Component(service = VirtualBackend.class, property = "netif.backend=TUN")
-public final class TunBackend implements VirtualBackend {
+@Component(service = {VirtualBackend.class, TcpBackend.class}, property = "netif.backend=TUN")
+public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseable {
     /** WireGuard's usual MTU: 1500 less 80 bytes for an outer IPv6 header, UDP and WireGuard's header and tag. */
     public static final int MTU = 1420;
+
+    private final TunTcp tcp = new TunTcp();
 
     public TunBackend() {
     }
@@ -22,6 +32,34 @@ public final class TunBackend implements VirtualBackend {
     @Override
     public Attachment attach(NetifInfo info, PacketSink toTunnel) throws IOException {
         TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU);
-        return TunAttachment.start(device, toTunnel);
+        tcp.interfaceUp(info.name(), info.address(), info.prefixLength());
+        return TunAttachment.start(device, toTunnel, () -> tcp.interfaceDown(info.address()));
+    }
+
+    @Override
+    public AutoCloseable listen(int port, AcceptQueue queue) throws IOException {
+        return tcp.listen(port, queue);
+    }
+
+    @Override
+    public int routePrefix(Inet4Address address) {
+        return tcp.routePrefix(address);
+    }
+
+    @Override
+    public TcpConnection connect(Inet4Address address, int port, Duration timeout) throws IOException {
+        return tcp.connect(address, port, timeout);
+    }
+
+    @Override
+    public TcpStatus status() {
+        return tcp.status();
+    }
+
+    /** Stops listening and resets the connections it made; the interfaces are their owners' to close. */
+    @Deactivate
+    @Override
+    public void close() {
+        tcp.close();
     }
 }

@@ -4,17 +4,17 @@ package org.wgkaraf.netif.tun;
  * A reproducible byte stream from a seed (xorshift64*), so a receiver can check every byte a sender
  * in another process sent without the data travelling twice.
  */
-final class PseudoRandomStream {
+public final class PseudoRandomStream {
     private long state;
     private long word;
     private int left;
 
-    PseudoRandomStream(long seed) {
+    public PseudoRandomStream(long seed) {
         state = seed == 0 ? 0x9e3779b97f4a7c15L : seed;
     }
 
     /** Writes the next {@code len} bytes of the stream into {@code b} at {@code off}. */
-    void next(byte[] b, int off, int len) {
+    public void next(byte[] b, int off, int len) {
         int i = 0;
         for (; i < len && left > 0; i++) {
             b[off + i] = (byte) word;

@@ -1,0 +1,48 @@
+package org.wgkaraf.netif.ip;
+
+import java.io.IOException;
+import java.net.NoRouteToHostException;
+import org.wgkaraf.netif.tcp.IpLink;
+
+/** The IPv4 layer as the TCP layer sees it: where its packets go, and where its counts go. */
+final class TcpLink implements IpLink {
+    private final Ipv4Layer layer;
+
+    TcpLink(Ipv4Layer layer) {
+        this.layer = layer;
+    }
+
+    @Override
+    public boolean send(int source, byte[] packet, int length) {
+        AttachedInterface out = layer.localInterface(source);
+        if (out == null) {
+            layer.count(DropReason.INTERFACE_GONE);
+            return false;
+        }
+        if (!out.linkUp()) {
+            layer.count(DropReason.LINK_DOWN);
+            return false;
+        }
+        out.toTunnel.deliver(packet, 0, length);
+        return true;
+    }
+
+    @Override
+    public int sourceFor(int destination) throws IOException {
+        AttachedInterface local = layer.localInterface(destination);
+        if (local != null) {
+            throw new IOException(Bytes.dotted(destination) + " is this host's own address on " + local.name()
+                    + ": connecting to itself is not supported");
+        }
+        try {
+            return layer.routeForSending(destination).address;
+        } catch (IOException e) {
+            throw new NoRouteToHostException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void count(DropReason reason) {
+        layer.count(reason);
+    }
+}

@@ -1,0 +1,251 @@
+package org.wgkaraf.netif.tcp;
+
+/**
+ * A congestion controller that models the path, as BBR (Cardwell et al., "BBR: Congestion-Based
+ * Congestion Control", and the Linux kernel's default on this very machine) does, instead of
+ * reading every loss as congestion: the bottleneck bandwidth is the highest delivery rate of the
+ * last ten round trips, the propagation delay the smallest RTT of the last ten seconds, and cwnd
+ * twice their product. On a mobile link, and through the lossy relay of the tests, random loss
+ * then costs a retransmission, not half the window.
+ * <p>
+ * Simplified from BBR v1, and why: there is no pacing (the runtime has one timer thread and no
+ * per-segment clock), so the window alone bounds what is in flight, and ProbeBW's gain cycle
+ * (1.25, 0.75, then six rounds of 1) is applied to the window rather than to a pacing rate: one
+ * round in eight offers the path a quarter more, so the bandwidth estimate can grow; the next
+ * drains what that queued. Startup doubles cwnd per round trip until the bandwidth stops growing
+ * by a quarter for three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT
+ * has not been refreshed for ten seconds, so a queue the flow built does not become its model.
+ */
+final class Bbr implements CongestionControl {
+    enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
+
+    /** 2/ln(2): Startup's gain, the smallest that doubles the delivery rate each round trip. */
+    static final double HIGH_GAIN = 2.885;
+    static final double CWND_GAIN = 2.0;
+    static final int BANDWIDTH_WINDOW_ROUNDS = 10;
+    static final long MIN_RTT_WINDOW = 10_000_000_000L;
+    static final long PROBE_RTT_TIME = 200_000_000L;
+    static final int MIN_CWND_SEGMENTS = 4;
+    private static final double[] CYCLE = {1.25, 0.75, 1, 1, 1, 1, 1, 1};
+
+    Mode mode = Mode.STARTUP;
+    private int cwnd;
+    private int priorCwnd;
+    private final long[] bandwidth = new long[BANDWIDTH_WINDOW_ROUNDS];
+    private final long[] bandwidthRound = new long[BANDWIDTH_WINDOW_ROUNDS];
+    private long minRtt = Long.MAX_VALUE;
+    private long minRttStamp;
+    private long round;
+    private long nextRoundDelivered;
+    private boolean roundStart;
+    private long fullBandwidth;
+    private int fullBandwidthRounds;
+    private boolean filledPipe;
+    private long probeRttDone;
+    private int cycleIndex;
+    // ACK aggregation (Linux's bbr_update_ack_aggregation): ACKs come in bursts here (a tunnel's
+    // receive thread, a busy CPU, the peer's delayed ACKs), and a window of exactly 2 BDP would
+    // then starve between bursts. The excess delivered over what the bandwidth explains, the
+    // largest of the last ten rounds, is added to the window.
+    private final long[] extraAcked = new long[2];
+    private int extraAckedSlot;
+    private long extraAckedSlotRound;
+    private long epochStart;
+    private long epochDelivered;
+
+    Bbr(int mss) {
+        this.cwnd = CongestionControl.initialWindow(mss);
+    }
+
+    @Override
+    public int cwnd() {
+        return cwnd;
+    }
+
+    @Override
+    public int ssthresh() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void setCwnd(int bytes) {
+        cwnd = Math.max(bytes, 1);
+    }
+
+    /** The bottleneck bandwidth, bytes per second: the highest sample of the last ten rounds. */
+    long bandwidth() {
+        long best = 0;
+        for (int i = 0; i < bandwidth.length; i++) {
+            if (round - bandwidthRound[i] < BANDWIDTH_WINDOW_ROUNDS) {
+                best = Math.max(best, bandwidth[i]);
+            }
+        }
+        return best;
+    }
+
+    long minRtt() {
+        return minRtt;
+    }
+
+    /** Bandwidth times minimum RTT, in bytes: what the path holds. */
+    private long bdp() {
+        long bw = bandwidth();
+        if (bw == 0 || minRtt == Long.MAX_VALUE) {
+            return -1;
+        }
+        return bw * minRtt / 1_000_000_000L;
+    }
+
+    @Override
+    public void onRateSample(DeliveryRate rate, long rtt, int inFlight, int mss, long now) {
+        roundStart = false;
+        if (rate.samplePriorDelivered >= nextRoundDelivered) {
+            nextRoundDelivered = rate.delivered;
+            round++;
+            roundStart = true;
+        }
+        long bw = rate.rate();
+        if (!rate.sampleIsAppLimited || bw >= bandwidth()) {
+            int slot = (int) (round % BANDWIDTH_WINDOW_ROUNDS);
+            if (bandwidthRound[slot] != round) {
+                bandwidthRound[slot] = round;
+                bandwidth[slot] = 0;
+            }
+            bandwidth[slot] = Math.max(bandwidth[slot], bw);
+        }
+        updateAckAggregation(rate, now);
+        boolean expired = now - minRttStamp > MIN_RTT_WINDOW;
+        if (rtt >= 0 && (rtt <= minRtt || expired)) {
+            minRtt = rtt;
+            minRttStamp = now;
+        }
+        if (roundStart && !filledPipe && !rate.sampleIsAppLimited) {
+            long best = bandwidth();
+            if (best >= fullBandwidth + fullBandwidth / 4) {
+                fullBandwidth = best;
+                fullBandwidthRounds = 0;
+            } else if (++fullBandwidthRounds >= 3) {
+                filledPipe = true;
+            }
+        }
+        switch (mode) {
+            case STARTUP -> {
+                if (filledPipe) {
+                    mode = Mode.DRAIN;
+                }
+            }
+            case DRAIN -> {
+                long bdp = bdp();
+                if (bdp >= 0 && inFlight <= bdp) {
+                    mode = Mode.PROBE_BW;
+                    cycleIndex = 2; // start cruising; probe on the next turn of the cycle
+                }
+            }
+            case PROBE_BW -> {
+                if (roundStart) {
+                    cycleIndex = (cycleIndex + 1) % CYCLE.length;
+                }
+                if (expired && rtt >= 0) {
+                    mode = Mode.PROBE_RTT;
+                    priorCwnd = cwnd;
+                    probeRttDone = 0;
+                }
+            }
+            case PROBE_RTT -> {
+                if (probeRttDone == 0 && inFlight <= MIN_CWND_SEGMENTS * mss) {
+                    probeRttDone = now + PROBE_RTT_TIME;
+                } else if (probeRttDone != 0 && now >= probeRttDone) {
+                    minRttStamp = now;
+                    cwnd = Math.max(cwnd, priorCwnd);
+                    mode = filledPipe ? Mode.PROBE_BW : Mode.STARTUP;
+                }
+            }
+        }
+    }
+
+    /** Bytes delivered in this ACK burst beyond what the bandwidth estimate explains. */
+    private void updateAckAggregation(DeliveryRate rate, long now) {
+        long bw = bandwidth();
+        if (bw == 0) {
+            return;
+        }
+        if (round - extraAckedSlotRound >= BANDWIDTH_WINDOW_ROUNDS / 2) {
+            extraAckedSlotRound = round;
+            extraAckedSlot ^= 1;
+            extraAcked[extraAckedSlot] = 0;
+        }
+        long expected = bw * (now - epochStart) / 1_000_000_000L;
+        long acked = rate.delivered - lastDelivered;
+        lastDelivered = rate.delivered;
+        if (epochDelivered <= expected || epochDelivered + acked >= EPOCH_RESET_BYTES) {
+            epochStart = now;
+            epochDelivered = 0;
+            expected = 0;
+        }
+        epochDelivered += acked;
+        long extra = Math.min(epochDelivered - expected, bw / 10); // at most 100 ms worth
+        extraAcked[extraAckedSlot] = Math.max(extraAcked[extraAckedSlot], extra);
+    }
+
+    private long lastDelivered;
+    private static final long EPOCH_RESET_BYTES = 1L << 30;
+
+    /** The window the model asks for: the gain times the path's bytes, plus room for ACK aggregation. */
+    private int target(int mss) {
+        long bdp = bdp();
+        if (bdp < 0) {
+            return Integer.MAX_VALUE;
+        }
+        double gain = mode == Mode.PROBE_BW ? CWND_GAIN * CYCLE[cycleIndex] : HIGH_GAIN;
+        long t = (long) (gain * bdp) + 3L * mss + Math.max(extraAcked[0], extraAcked[1]);
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(t, (long) MIN_CWND_SEGMENTS * mss));
+    }
+
+    @Override
+    public void onAck(int ackedBytes, int mss, boolean cwndLimited, long now) {
+        int target = target(mss);
+        if (filledPipe) {
+            cwnd = (int) Math.min((long) cwnd + ackedBytes, target);
+        } else if (cwndLimited || cwnd < target) {
+            cwnd = (int) Math.min(Integer.MAX_VALUE / 2, (long) cwnd + ackedBytes); // Startup: slow start
+        }
+        if (mode == Mode.PROBE_RTT) {
+            cwnd = Math.min(cwnd, MIN_CWND_SEGMENTS * mss);
+        }
+        cwnd = Math.max(cwnd, MIN_CWND_SEGMENTS * mss);
+    }
+
+    @Override
+    public boolean growsDuringRecovery() {
+        return true;
+    }
+
+    /** Loss is not congestion to this model: the lost segments are resent, the window stays. */
+    @Override
+    public void onLoss(int flightSize, int mss, long now) {
+    }
+
+    @Override
+    public void onRecoveryEnd(int flightSize, int mss) {
+    }
+
+    /** A timeout is: start again from one segment, and regrow quickly to the model's window. */
+    @Override
+    public void onTimeout(int flightSize, int mss, boolean first) {
+        if (first) {
+            priorCwnd = cwnd;
+        }
+        cwnd = mss;
+    }
+
+    @Override
+    public void onIdle(int mss) {
+        // The model still holds after a pause; with no pacing the window is the only limit.
+    }
+
+    @Override
+    public String toString() {
+        return "BBR[" + mode + ", cwnd " + cwnd + ", bw " + bandwidth() / 1000 + " kB/s, min RTT "
+                + (minRtt == Long.MAX_VALUE ? "-" : minRtt / 1000 + " us") + "]";
+    }
+}

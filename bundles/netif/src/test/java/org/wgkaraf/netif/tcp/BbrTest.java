@@ -1,0 +1,148 @@
+package org.wgkaraf.netif.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model-based controller and the delivery rate samples it feeds on: the window follows the
+ * path's bandwidth and delay, not its random loss.
+ */
+class BbrTest {
+    private static final int MSS = 1368;
+    private static final long MS = 1_000_000L;
+
+    /** Feeds {@code rounds} round trips of {@code segmentsPerRound} delivered over {@code rtt} each. */
+    private static void deliver(Bbr bbr, DeliveryRate rate, RetransmissionQueue q, int rounds, int segmentsPerRound, long rtt,
+                                long[] clock) {
+        for (int r = 0; r < rounds; r++) {
+            long sentAt = clock[0];
+            for (int i = 0; i < segmentsPerRound; i++) {
+                q.add(i * MSS, MSS, false, sentAt);
+                rate.sent(q, q.count() - 1, sentAt, q.count() == 1);
+            }
+            clock[0] += rtt;
+            for (int i = 0; i < segmentsPerRound; i++) {
+                rate.delivered(q, 0, MSS, clock[0]); // the oldest segment is delivered, then acknowledged
+                q.acknowledge(q.seq(0) + MSS);
+                if (rate.sample(clock[0], rtt)) {
+                    bbr.onRateSample(rate, rtt, q.pipe(), MSS, clock[0]);
+                }
+                bbr.onAck(MSS, MSS, true, clock[0]);
+            }
+        }
+    }
+
+    @Test
+    void theDeliveryRateIsTheBytesDeliveredOverTheLongerOfTheSendAndAckIntervals() {
+        RetransmissionQueue q = new RetransmissionQueue(100);
+        DeliveryRate rate = new DeliveryRate();
+        q.add(0, 1000, false, 0);
+        rate.sent(q, 0, 0, true);
+        q.add(1000, 1000, false, 10 * MS);
+        rate.sent(q, 1, 10 * MS, false);
+        rate.delivered(q, 0, 1000, 50 * MS);
+        rate.delivered(q, 1, 1000, 60 * MS);
+        assertTrue(rate.sample(60 * MS, MS));
+        assertEquals(2000, rate.sampleDelivered);
+        assertEquals(60 * MS, rate.sampleInterval, "from the first send (delivered time 0) to the last delivery");
+        assertEquals(2000 * 1000 / 60, rate.rate());
+    }
+
+    @Test
+    void startupGrowsUntilTheBandwidthStopsGrowingThenTheWindowIsTwiceTheBandwidthDelayProduct() {
+        Bbr bbr = new Bbr(MSS);
+        DeliveryRate rate = new DeliveryRate();
+        RetransmissionQueue q = new RetransmissionQueue(100_000);
+        long[] clock = {0};
+        // The path carries 100 segments per 50 ms round trip, however many are sent.
+        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        assertTrue(bbr.mode == Bbr.Mode.DRAIN || bbr.mode == Bbr.Mode.PROBE_BW, "startup ended: " + bbr);
+        long bdp = 100L * MSS;
+        assertEquals(100L * MSS * 1_000_000_000L / (50 * MS), bbr.bandwidth(), 100L * MSS * 2, "the model's bandwidth: " + bbr);
+        assertTrue(bbr.cwnd() >= bdp && bbr.cwnd() <= 3 * bdp + 3 * MSS, "a window of two BDP and some: " + bbr.cwnd());
+    }
+
+    @Test
+    void randomLossDoesNotShrinkTheWindow() {
+        Bbr bbr = new Bbr(MSS);
+        bbr.setCwnd(200 * MSS);
+        bbr.onLoss(200 * MSS, MSS, 0);
+        bbr.onRecoveryEnd(100 * MSS, MSS);
+        assertEquals(200 * MSS, bbr.cwnd());
+    }
+
+    @Test
+    void aTimeoutStartsOverFromOneSegmentAndTheWindowGrowsBackFast() {
+        Bbr bbr = new Bbr(MSS);
+        DeliveryRate rate = new DeliveryRate();
+        RetransmissionQueue q = new RetransmissionQueue(100_000);
+        long[] clock = {0};
+        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        int before = bbr.cwnd();
+        bbr.onTimeout(before, MSS, true);
+        assertEquals(MSS, bbr.cwnd());
+        for (int i = 0; i < 300; i++) {
+            bbr.onAck(MSS, MSS, true, clock[0]);
+        }
+        assertTrue(bbr.cwnd() >= before - MSS, "back to the model's window: " + bbr.cwnd() + " of " + before);
+    }
+
+    @Test
+    void overTheLossyPathBbrKeepsTheSenderFastWhereNewRenoCrawls() {
+        long bbr = transferTime(TcpConfig.DEFAULTS.withCongestion(TcpConfig.Congestion.BBR));
+        long reno = transferTime(TcpConfig.DEFAULTS.withCongestion(TcpConfig.Congestion.NEW_RENO));
+        assertTrue(bbr * 4 < reno, "BBR " + bbr / MS + " ms, NewReno " + reno / MS + " ms for the same 2 MiB");
+    }
+
+    private static long transferTime(TcpConfig config) {
+        Simulation sim = new Simulation(config, TcpConfig.DEFAULTS, 21).open();
+        sim.loss = 0.01;
+        sim.delay = 50 * MS;
+        Simulation.Transfer t = new Simulation.Transfer(sim.a, () -> sim.b, 2 << 20, 5);
+        sim.onStep = t;
+        long start = sim.now;
+        assertTrue(sim.runUntil(t::complete, 600_000));
+        assertEquals(-1, t.mismatchAt);
+        return sim.now - start;
+    }
+
+    @Test
+    void probeRttDrainsTheQueueOnceTheMinimumRttIsTenSecondsOld() {
+        Bbr bbr = new Bbr(MSS);
+        DeliveryRate rate = new DeliveryRate();
+        RetransmissionQueue q = new RetransmissionQueue(1_000_000);
+        long[] clock = {0};
+        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        int before = bbr.cwnd();
+        // Ten seconds and more with a standing queue: every RTT sample above the minimum.
+        boolean probed = false;
+        int probingCwnd = Integer.MAX_VALUE;
+        for (int r = 0; r < 220; r++) {
+            deliver(bbr, rate, q, 1, 100, 55 * MS, clock);
+            if (bbr.mode == Bbr.Mode.PROBE_RTT) {
+                probed = true;
+                probingCwnd = Math.min(probingCwnd, bbr.cwnd());
+            }
+        }
+        assertTrue(probed, "ProbeRTT came after ten seconds");
+        assertTrue(probingCwnd <= Bbr.MIN_CWND_SEGMENTS * MSS, "four segments while probing: " + probingCwnd);
+        assertEquals(Bbr.Mode.PROBE_BW, bbr.mode, "and back");
+        assertTrue(bbr.cwnd() >= before / 2, "with its window: " + bbr.cwnd());
+        assertEquals(55 * MS, bbr.minRtt(), "the new minimum is what the path has now");
+    }
+
+    @Test
+    void smallWritesAreApplicationLimitedAndDoNotShrinkTheModelsWindow() {
+        Scripted s = Scripted.open(); // BBR
+        for (int i = 0; i < 20; i++) {
+            s.write(100); // an interactive session: a keystroke, an echo
+            s.p.advance(50);
+            s.seg().send();
+        }
+        List<Segment> burst = s.write(10 * MSS);
+        assertEquals(10, burst.size(), "a burst after typing still gets the initial window: " + s.t.cc);
+    }
+}
