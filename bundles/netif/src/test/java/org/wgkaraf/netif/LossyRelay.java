@@ -122,7 +122,7 @@ public final class LossyRelay implements AutoCloseable {
                 schedule(fromEngine ? back : front, to, data);
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (open) {
                     System.err.println("relay receive failed: " + e);
                 }
@@ -158,7 +158,7 @@ public final class LossyRelay implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (open) {
                     System.err.println("relay send failed: " + e);
                 }

@@ -175,7 +175,7 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
         return switch (b[off + Ipv4Header.PROTOCOL] & 0xff) {
             case Ipv4Header.PROTOCOL_ICMP -> icmp(in, b, off, len, payload, payloadLength, source, ttl, broadcast);
             case Ipv4Header.PROTOCOL_UDP -> udp(in, b, off, len, payload, payloadLength, source, destination, broadcast);
-            case Ipv4Header.PROTOCOL_TCP -> tcp(in, b, payload, payloadLength, source, destination, broadcast);
+            case Ipv4Header.PROTOCOL_TCP -> tcp.input(source, destination, b, payload, payloadLength, broadcast);
             default -> {
                 if (!broadcast) {
                     answer(in, ANSWER_PROTOCOL_UNREACHABLE, b, off, len);
@@ -239,10 +239,6 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
         return socket.offer(source, Bytes.get16(b, udp), b, udp + Udp.HEADER, udpLength - Udp.HEADER);
     }
 
-    private DropReason tcp(AttachedInterface in, byte[] b, int tcpOffset, int tcpLength, int source, int destination,
-                           boolean broadcast) {
-        return tcp.input(source, destination, b, tcpOffset, tcpLength, broadcast);
-    }
 
     /** Answers a checked packet through the interface it came by; counts why not, when it cannot. */
     private void answer(AttachedInterface in, int kind, byte[] b, int off, int len) {
