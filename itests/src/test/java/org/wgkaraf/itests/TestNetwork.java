@@ -61,11 +61,16 @@ public final class TestNetwork {
             build();
             return;
         }
+        restoreUplink();
+        stopServer();
+        startServer();
+    }
+
+    /** The uplink back on 10.219.0.1 with the default route; the server keeps running, and its session. */
+    public static synchronized void restoreUplink() {
         must("ip", "addr", "flush", "dev", UPLINK);
         must("ip", "addr", "add", MODULE_UPLINK_ADDRESS + "/24", "dev", UPLINK);
         run(List.of("ip", "route", "replace", "default", "via", SERVER_ADDRESS));
-        stopServer();
-        startServer();
     }
 
     /** Builds the uplink and starts the server. */
@@ -190,7 +195,11 @@ public final class TestNetwork {
     }
 
     public static void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        waitFor(condition, what, 20);
+    }
+
+    public static void waitFor(java.util.function.BooleanSupplier condition, String what, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out waiting for " + what);

@@ -51,10 +51,13 @@ final class SocksServer implements AutoCloseable {
     /**
      * @param limit            connections open at once (handshake or proxied); more are refused
      * @param handshakeTimeout for the greeting and the request together
-     * @param connectTimeout   for connecting to the target through the tunnel
+     * @param connectTimeout   for connecting to the target through the tunnel. 60 s: when the
+     *                         server has lost the session, the engine finds out only after 15 s
+     *                         without an answer and hands the SYN retransmitted at 31 s to the new
+     *                         session (TCP retransmits a SYN at 1, 3, 7, 15, 31, 63 s).
      */
     public record Settings(int limit, Duration handshakeTimeout, Duration connectTimeout) {
-        public static final Settings DEFAULT = new Settings(32, Duration.ofSeconds(10), Duration.ofSeconds(20));
+        public static final Settings DEFAULT = new Settings(32, Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     private final Settings settings;
