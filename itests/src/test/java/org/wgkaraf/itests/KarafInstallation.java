@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ final class KarafInstallation implements AutoCloseable {
     final int sshPort;
     final int rmiRegistryPort;
     private Process process;
+    /** A folder of /tmp that holds this installation only, removed by {@link #close}. */
+    private Path removeOnClose;
 
     private KarafInstallation(Path home, int sshPort, int rmiRegistryPort) {
         this.home = home;
@@ -31,7 +34,35 @@ final class KarafInstallation implements AutoCloseable {
      * SSH and JMX ports, so that runs and classes never meet.
      */
     static KarafInstallation unpack(String archive, String name) throws IOException {
-        Path dir = Path.of("target", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
+        return unpack(archive, Path.of("target", name + "-" + ProcessHandle.current().pid()).toAbsolutePath());
+    }
+
+    /**
+     * Unpacks for {@link #runAsNobody}: under target/ when user nobody can reach it, else (a build
+     * tree below a folder only root may enter, such as a {@code mktemp -d} folder) under a new
+     * folder in /tmp, which {@link #close} removes.
+     */
+    static KarafInstallation unpackForNobody(String archive, String name) throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        if (everyoneMayEnter(target)) {
+            return unpack(archive, name);
+        }
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "wgkit-" + name + "-");
+        KarafInstallation k = unpack(archive, dir);
+        k.removeOnClose = dir;
+        return k;
+    }
+
+    private static boolean everyoneMayEnter(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static KarafInstallation unpack(String archive, Path dir) throws IOException {
         Files.createDirectories(dir);
         TestNetwork.must("tar", "xzf", archive, "-C", dir.toString());
         Path home;
@@ -130,13 +161,19 @@ final class KarafInstallation implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (running()) {
-            try {
-                stop();
-            } finally {
-                if (process.isAlive()) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (running()) {
+                try {
+                    stop();
+                } finally {
+                    if (process.isAlive()) {
+                        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    }
                 }
+            }
+        } finally {
+            if (removeOnClose != null) {
+                TestNetwork.run(List.of("rm", "-rf", removeOnClose.toString()));
             }
         }
     }

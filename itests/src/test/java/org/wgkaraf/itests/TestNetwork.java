@@ -121,7 +121,17 @@ public final class TestNetwork {
 
     public static void stopServer() {
         String srv = serverNamespace();
-        run(List.of("ip", "netns", "exec", srv, "pkill", "-TERM", "-x", "wireguard-go"));
+        // Only the wireguard-go of this namespace: a namespace does not scope process names, and
+        // "pkill wireguard-go" also stopped the servers of other test runs on the same machine.
+        for (String pid : run(List.of("ip", "netns", "pids", srv)).output().split("\\s+")) {
+            try {
+                if (!pid.isBlank() && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("wireguard-go")) {
+                    run(List.of("kill", "-TERM", pid));
+                }
+            } catch (IOException gone) {
+                // exited meanwhile
+            }
+        }
         waitFor(() -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() != 0, "wireguard-go stopped");
     }
 

@@ -47,7 +47,7 @@ public class TunnelAccessIT {
                 throw new IllegalStateException(tool + " is missing: apt-get install -y openssh-client curl util-linux");
             }
         }
-        karaf = KarafInstallation.unpack(System.getProperty("karaf.dist.file"), "access");
+        karaf = KarafInstallation.unpackForNobody(System.getProperty("karaf.dist.file"), "access");
         karaf.authorizeKey("karaf", KarafConsole.publicKey());
         work = Files.createDirectories(karaf.home.getParent().resolve("work"));
         karaf.runAsNobody();
@@ -103,6 +103,11 @@ public class TunnelAccessIT {
         TestNetwork.Result r = ownersHost(onOwnersHost(ssh.toArray(new String[0])));
         assertEquals(r.output(), 0, r.exitCode());
         assertTrue(r.output(), r.output().contains("Peer status:  up"));
+        // The session sees itself in wireguard status: who, from the owner's address.
+        assertTrue(r.output(), r.output().contains("ssh console: port 22, listening"));
+        assertTrue(r.output(), r.output().contains("  session: karaf from " + TestNetwork.SERVER_PRIVATE_ADDRESS + ":"));
+        String network = karaf.client("network status");
+        assertTrue(network, network.matches("(?s).*\\nTCP: (none open|\\d+ open \\([A-Z_ 0-9,]+\\)), listening on 22, .*"));
         String log = karaf.log();
         assertTrue("Karaf's log names the owner's address, not loopback", log.contains("Session karaf@/" + TestNetwork.SERVER_PRIVATE_ADDRESS + ":"));
     }
@@ -202,6 +207,10 @@ public class TunnelAccessIT {
             TestNetwork.Result outside = TestNetwork.run(List.of("curl", "-sS", "--max-time", "10", "--socks5", "127.0.0.1:1080",
                     "http://" + TestNetwork.SERVER_ADDRESS + ":8080/file.bin"));
             assertEquals(outside.output(), 97, outside.exitCode());
+            String status = karaf.client("wireguard status");
+            assertTrue(status, status.contains("socks5 proxy: 127.0.0.1:1080, listening"));
+            assertTrue(status, status.matches("(?s).*\\n  connections: \\d+ open \\(at most 32\\), [1-9]\\d* accepted, [1-9]\\d* proxied.*"));
+            assertTrue(status, status.contains("  refused: outside the tunnel's subnet 1"));
         } finally {
             stop(web);
             karaf.client("config set network.wireguard socks_port 0");

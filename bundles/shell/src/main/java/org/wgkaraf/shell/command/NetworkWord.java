@@ -9,6 +9,7 @@ import org.wgkaraf.api.netif.PingResult;
 import org.wgkaraf.api.netif.PingService;
 import org.wgkaraf.shell.format.NetworkStatusFormat;
 import org.wgkaraf.shell.format.PingFormat;
+import org.wgkaraf.shell.format.TcpFormat;
 
 /** What {@code network <word>} and {@code network:<word>} do. */
 enum NetworkWord implements Word {
@@ -38,6 +39,10 @@ enum NetworkWord implements Word {
             NetifRegistry registry = WordCommand.require(services.registry, NetifRegistry.class);
             NetworkStatusFormat.lines(registry.interfaces(), registry.dnsServers(), registry.defaultInterface())
                     .forEach(out::println);
+            if (services.tcp != null) { // after the original's lines, which scripts may read
+                out.println();
+                TcpFormat.lines(services.tcp.status()).forEach(out::println);
+            }
         } else if (arguments.host() == null) {
             throw Failure.of("network ping needs a host: network ping <host>");
         } else {

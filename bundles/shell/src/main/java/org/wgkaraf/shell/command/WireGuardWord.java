@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.apache.karaf.shell.support.CommandException;
 import org.wgkaraf.api.engine.WireGuardEngine;
 import org.wgkaraf.api.wireguard.WireGuardControl;
+import org.wgkaraf.shell.format.AccessFormat;
 import org.wgkaraf.shell.format.StatusFormat;
 
 /** What {@code wireguard <word>} and {@code wireguard:<word>} do. */
@@ -23,13 +24,27 @@ enum WireGuardWord implements Word {
             throw Failure.of("only 'wireguard pubkey' takes an argument");
         }
         switch (this) {
-            case STATUS -> StatusFormat.lines(control(services).status(), Instant.now()).forEach(out::println);
+            case STATUS -> status(services, out);
             case START -> announce("Starting", control(services)::start, out);
             case STOP -> announce("Stopping", control(services)::stop, out);
             case RESTART -> announce("Restarting", control(services)::restart, out);
             case GENKEY -> KeyActions.genkey(engine(services), out);
             case PUBKEY -> KeyActions.pubkey(engine(services), arguments.privateKey(), in, out);
             case GENPSK -> KeyActions.genpsk(engine(services), out);
+        }
+    }
+
+    /** The original's lines and the tunnel, then what reaches the module through it (when the access bundle runs). */
+    private static void status(WordCommand services, PrintStream out) throws CommandException {
+        Instant now = Instant.now();
+        StatusFormat.lines(control(services).status(), now).forEach(out::println);
+        if (services.sshBridge != null) {
+            out.println();
+            AccessFormat.ssh(services.sshBridge.status(), now).forEach(out::println);
+        }
+        if (services.socksProxy != null) {
+            out.println();
+            AccessFormat.socks(services.socksProxy.status()).forEach(out::println);
         }
     }
 

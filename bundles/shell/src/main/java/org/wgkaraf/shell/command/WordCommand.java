@@ -3,9 +3,12 @@ package org.wgkaraf.shell.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
+import org.wgkaraf.api.access.SocksProxy;
+import org.wgkaraf.api.access.SshBridge;
 import org.wgkaraf.api.engine.WireGuardEngine;
 import org.wgkaraf.api.netif.NetifRegistry;
 import org.wgkaraf.api.netif.PingService;
+import org.wgkaraf.api.netif.TcpService;
 import org.wgkaraf.api.wireguard.WireGuardControl;
 import org.wgkaraf.api.wireguard.WireGuardSettings;
 
@@ -30,6 +33,15 @@ public abstract class WordCommand implements Action {
 
     @Reference(optional = true)
     PingService pingService;
+
+    @Reference(optional = true)
+    TcpService tcp;
+
+    @Reference(optional = true)
+    SshBridge sshBridge;
+
+    @Reference(optional = true)
+    SocksProxy socksProxy;
 
     /** The verbatim commands parse the word typed; the scoped ones name theirs. */
     abstract Word word() throws CommandException;

@@ -5,9 +5,12 @@ import static org.wgkaraf.shell.command.TestSession.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.PingService;
+import org.wgkaraf.api.netif.TcpStatus;
 import org.wgkaraf.shell.fixture.CapturedOut;
+import org.wgkaraf.shell.fixture.FakeTcp;
 
 class NetworkCommandTest {
     private final TestSession session = new TestSession();
@@ -22,6 +25,22 @@ class NetworkCommandTest {
 
                 Default Interface: ap2 (192.168.4.1/255.255.255.0 gateway 192.168.4.1)
                 """, session.run(network()));
+    }
+
+    @Test
+    void statusEndsWithTheTcpBlockWhenTheTcpServiceRuns() throws Exception {
+        session.tcp = new FakeTcp(new TcpStatus(Map.of("ESTABLISHED", 1), List.of(22), Map.of("TCP_BAD_CHECKSUM", 2L), 100));
+        assertEquals("""
+                Interface#2: ap2 (ifup=1 linkup=1)
+                  IPv4: 192.168.4.1/255.255.255.0 gateway 192.168.4.1
+
+                DNS: None
+
+                Default Interface: ap2 (192.168.4.1/255.255.255.0 gateway 192.168.4.1)
+
+                TCP: 1 open (ESTABLISHED 1), listening on 22, 100 B buffered
+                  drops: TCP_BAD_CHECKSUM 2
+                """, session.run(network("status")));
     }
 
     @Test

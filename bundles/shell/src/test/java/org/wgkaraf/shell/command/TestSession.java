@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.karaf.shell.support.CommandException;
+import org.wgkaraf.api.access.SocksProxy;
+import org.wgkaraf.api.access.SshBridge;
 import org.wgkaraf.api.netif.NetifInfo;
+import org.wgkaraf.api.netif.TcpService;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.shell.fixture.CapturedOut;
 import org.wgkaraf.shell.fixture.FakeControl;
@@ -26,6 +29,11 @@ final class TestSession {
     final FakeRegistry registry = new FakeRegistry(List.of(AP2), List.of(), AP2);
     /** 172.16.1.2 answers in 2 ms, then times out, then answers in 5 and 3 ms. */
     final FakePing ping = new FakePing("172.16.1.2", ipv4("172.16.1.2"), Arrays.asList(2.0, null, 5.0, 3.0));
+
+    /** Absent unless a test sets them, as when the netif or access bundle is not running. */
+    TcpService tcp;
+    SshBridge sshBridge;
+    SocksProxy socksProxy;
 
     /** What the user sees when a command fails: Karaf prints the help text, and nothing else went out. */
     record Failed(String help, String out) {
@@ -65,6 +73,9 @@ final class TestSession {
         command.engine = engine;
         command.registry = registry;
         command.pingService = ping;
+        command.tcp = tcp;
+        command.sshBridge = sshBridge;
+        command.socksProxy = socksProxy;
         return command;
     }
 

@@ -10,7 +10,11 @@ import static org.wgkaraf.shell.fixture.QuickStart.MODULE_PUBLIC;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.wgkaraf.api.access.ListenerState;
+import org.wgkaraf.api.access.SocksStatus;
+import org.wgkaraf.api.access.SshBridgeStatus;
 import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.wireguard.WireGuardStatus;
 
@@ -22,6 +26,22 @@ class WireGuardCommandTest {
         session.control.status = new WireGuardStatus(true, false, null, null, false, null, null);
         assertEquals("Connection status:  started\nPeer status:  down\n", session.run(wireguard()));
         assertEquals(List.of("status"), session.control.calls);
+    }
+
+    @Test
+    void statusAddsTheSshConsoleAndTheProxyWhenTheAccessBundleRuns() throws Exception {
+        session.control.status = new WireGuardStatus(true, true, null, null, false, null, null);
+        session.sshBridge = () -> new SshBridgeStatus(22, ListenerState.LISTENING, null, List.of(), 3, 0);
+        session.socksProxy = () -> new SocksStatus(0, ListenerState.OFF, null, 0, 32, 0, 0, Map.of());
+        assertEquals("""
+                Connection status:  started
+                Peer status:  up
+
+                ssh console: port 22, listening
+                  connections: 3 accepted, 0 refused
+
+                socks5 proxy: off (socks_port 0)
+                """, session.run(wireguard("status")));
     }
 
     @Test
