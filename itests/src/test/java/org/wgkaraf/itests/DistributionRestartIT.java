@@ -202,7 +202,7 @@ public class DistributionRestartIT {
                 "peer_public_key = r5xRjMaiu1apmP6YzRviL8djtBfjcWGnOd2mmHNOqm4=",
                 "preshared_key = JUvxtI5sFm9n0zY6N4Z8rz/nSnww2DaeFKsOPGnC1WA=",
                 "persistent_keepalive = 25"));
-        String status = await("wireguard status", s -> s.contains("refused"), 30);
+        String status = await("wireguard status", s -> s.contains("refused configuration:"), 30);
         assertTrue(status, status.contains("peer_port: 70000 is out of range"));
         assertTrue("the tunnel keeps its previous configuration:\n" + status, up(status));
         String port = karaf.client("wireguard:get peer_port").strip();
@@ -217,7 +217,7 @@ public class DistributionRestartIT {
         }, "the keys to leave etc/network.wireguard.cfg");
 
         Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^peer_port\\s*=.*$", "peer_port = 51820"));
-        await("wireguard status", s -> !s.contains("refused") && up(s), 30);
+        await("wireguard status", s -> !s.contains("refused configuration:") && up(s), 30);
     }
 
     /**

@@ -132,7 +132,9 @@ final class KarafInstallation implements AutoCloseable {
             argv.add(home.resolve("bin/karaf").toString());
             argv.addAll(List.of(extraArgs));
             argv.add("server");
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+            // Started from its own folder: bin/karaf changes back to the working directory, which
+            // user nobody may not enter when it is the build's.
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("karaf.out").toFile()));
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             if (asNobody) {
@@ -173,6 +175,11 @@ final class KarafInstallation implements AutoCloseable {
             }
         } finally {
             if (removeOnClose != null) {
+                // The logs stay in target/, where a failure message can point.
+                Path logs = Path.of("target", removeOnClose.getFileName() + "-logs").toAbsolutePath();
+                TestNetwork.run(List.of("mkdir", "-p", logs.toString()));
+                TestNetwork.run(List.of("cp", "-r", home.resolve("karaf.out").toString(), home.resolve("data/log").toString(),
+                        logs.toString()));
                 TestNetwork.run(List.of("rm", "-rf", removeOnClose.toString()));
             }
         }
@@ -183,7 +190,9 @@ final class KarafInstallation implements AutoCloseable {
         argv.add(home.resolve("bin").resolve(args[0]).toString());
         argv.addAll(List.of(args).subList(1, args.length));
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+            // Started from its own folder: bin/karaf changes back to the working directory, which
+            // user nobody may not enter when it is the build's.
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(home.toFile()).redirectErrorStream(true);
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Process p = pb.start();
             p.getOutputStream().close();
@@ -219,13 +228,24 @@ final class KarafInstallation implements AutoCloseable {
         }
     }
 
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
     /** Runs {@code command} until its output satisfies {@code condition}; that output. */
     String await(String command, Predicate<String> condition, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         String out = client(command);
         while (!condition.test(out)) {
             if (process != null && !process.isAlive()) {
-                throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out"));
+                throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out")
+                        + (removeOnClose == null ? "" : " (copied to target/" + removeOnClose.getFileName() + "-logs)")
+                        + ":\n" + tail(home.resolve("karaf.out")));
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("'" + command + "' did not show what was awaited within " + seconds + " s:\n" + out);

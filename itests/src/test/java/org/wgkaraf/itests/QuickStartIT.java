@@ -189,11 +189,11 @@ public class QuickStartIT {
         // but writes the .cfg file itself beside Karaf's file installer, which can race it under
         // load and lose values: docs/karaf.md. Our commands wait for the file.)
         setThroughConfigAdmin("peer_port", "70000");
-        String status = awaitShell("wireguard status", s -> s.contains("refused"), 10);
+        String status = awaitShell("wireguard status", s -> s.contains("refused configuration:"), 10);
         assertTrue(status, status.contains("peer_port: 70000 is out of range"));
         assertTrue(status, up(status));
         setThroughConfigAdmin("peer_port", "51820");
-        awaitShell("wireguard status", s -> !s.contains("refused") && up(s), 10);
+        awaitShell("wireguard status", s -> !s.contains("refused configuration:") && up(s), 10);
         assertEquals("no new handshake was needed", handshake, TestNetwork.serverLatestHandshake());
     }
 

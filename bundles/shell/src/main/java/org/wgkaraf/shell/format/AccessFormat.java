@@ -38,7 +38,7 @@ public final class AccessFormat {
         } else {
             lines.add("ssh console: port " + ssh.port() + ", " + state(ssh.state()));
         }
-        if (ssh.detail() != null) {
+        if (ssh.detail() != null && ssh.state() != ListenerState.OFF) { // off: the first line says why
             lines.add("  note: " + ssh.detail());
         }
         for (SshBridgeStatus.Session s : ssh.sessions()) {
@@ -58,7 +58,7 @@ public final class AccessFormat {
         } else {
             lines.add("socks5 proxy: 127.0.0.1:" + socks.port() + ", " + state(socks.state()));
         }
-        if (socks.detail() != null) {
+        if (socks.detail() != null && socks.state() != ListenerState.OFF) {
             lines.add("  note: " + socks.detail());
         }
         if (socks.state() != ListenerState.OFF || socks.accepted() > 0) {

@@ -30,7 +30,7 @@ class AccessFormatTest {
     @Test
     void sshOffNamesTheSettingAndAWaitingBridgeSaysWhy() {
         assertEquals(List.of("ssh console: off (ssh_port 0)"),
-                AccessFormat.ssh(new SshBridgeStatus(0, ListenerState.OFF, null, List.of(), 0, 0), NOW));
+                AccessFormat.ssh(new SshBridgeStatus(0, ListenerState.OFF, "ssh_port is 0", List.of(), 0, 0), NOW));
         assertEquals(List.of(
                 "ssh console: port 22, waiting",
                 "  note: no SSH server: is Karaf's ssh feature installed?",
@@ -48,6 +48,6 @@ class AccessFormatTest {
                 "  connections: 2 open (at most 32), 12 accepted, 9 proxied",
                 "  refused: outside the tunnel's subnet 2, no answer in time 1"), AccessFormat.socks(socks));
         assertEquals(List.of("socks5 proxy: off (socks_port 0)"),
-                AccessFormat.socks(new SocksStatus(0, ListenerState.OFF, null, 0, 32, 0, 0, Map.of())));
+                AccessFormat.socks(new SocksStatus(0, ListenerState.OFF, "socks_port is 0", 0, 32, 0, 0, Map.of())));
     }
 }
