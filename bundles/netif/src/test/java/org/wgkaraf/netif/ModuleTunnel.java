@@ -48,6 +48,8 @@ public final class ModuleTunnel implements AutoCloseable {
     public final String serverAddress;
     public final LossyRelay relay;
     private final WgKeys.KeyPair moduleKeys;
+    /** What the link watcher last set the interface's link to. */
+    private volatile boolean linkSetUp;
     private final ScheduledExecutorService linkWatch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "module-link-watch");
         t.setDaemon(true);
@@ -88,11 +90,14 @@ public final class ModuleTunnel implements AutoCloseable {
                     serverKeys.publicKeyObject(), null, endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))),
                     (p, o, l) -> netif.input(p, o, l));
             // Link up exactly while the peer is up, as the product's client does it.
-            linkWatch.scheduleAtFixedRate(() -> netif.setLinkUp(tunnel.status().peers().get(0).up()), 0, 50,
-                    TimeUnit.MILLISECONDS);
+            linkWatch.scheduleAtFixedRate(() -> {
+                boolean up = tunnel.status().peers().get(0).up();
+                netif.setLinkUp(up);
+                linkSetUp = up;
+            }, 0, 50, TimeUnit.MILLISECONDS);
             Await.until("the tunnel to wireguard-go is up", Duration.ofSeconds(30),
                     () -> tunnel.status().peers().get(0).up(), this::diagnostics);
-            Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> ip.covers(address(serverAddress)));
+            Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> linkSetUp && ip.covers(address(serverAddress)));
         } catch (RuntimeException | IOException e) {
             closeQuietly();
             throw e;
