@@ -16,17 +16,17 @@ import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.ip.Ipv4Layer;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The module on the userspace backend, for TCP interop tests: the Java engine's tunnel to a
@@ -154,7 +154,7 @@ public final class ModuleTunnel implements AutoCloseable {
             }
         });
         s.append('\n');
-        s.append("UDP (root): ").append(udpCounters(org.wgkaraf.engine.interop.Shell.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
+        s.append("UDP (root): ").append(udpCounters(org.wgkaraf.testsupport.interop.Shell.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
         s.append("UDP (namespace): ").append(udpCounters(ns.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
         if (relay != null) {
             s.append(relay).append('\n');

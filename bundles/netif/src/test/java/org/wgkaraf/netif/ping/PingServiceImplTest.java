@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.wgkaraf.netif.ip.PacketBuilder.ipv4;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

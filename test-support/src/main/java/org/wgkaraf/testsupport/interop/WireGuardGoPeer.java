@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * A wireguard-go process serving one interface inside a {@link Netns}, configured with {@code wg}.
