@@ -5,8 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -27,6 +29,7 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.WireGuardEngine;
+import org.wgkaraf.testsupport.Await;
 
 /** The engine as an OSGi service in the real distribution. */
 @RunWith(PaxExam.class)
@@ -97,13 +100,15 @@ public class EngineInKarafIT {
             p[16] = 10;
             p[17] = (byte) 214;
             p[19] = 2;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            byte[] got = null;
-            while (got == null && System.nanoTime() < deadline) {
+            byte[] got = Await.value("a packet crossed the tunnel", Duration.ofSeconds(10), () -> {
                 a.send(p, 0, p.length); // the endpoint resolves asynchronously; until then NO_ENDPOINT
-                got = toB.poll(200, TimeUnit.MILLISECONDS);
-            }
-            assertNotNull("a packet crossed the tunnel", got);
+                try {
+                    return toB.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }, Objects::nonNull);
             assertTrue(Arrays.equals(p, got));
             assertTrue(a.status().peers().get(0).up());
         } finally {

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * A Karaf unpacked from its archive and run as a user runs it: {@code bin/karaf server} in the
@@ -182,21 +184,21 @@ final class KarafInstallation implements AutoCloseable {
         }
     }
 
-    /** Runs {@code command} until its output satisfies {@code condition}; that output. */
-    String await(String command, Predicate<String> condition, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String out = client(command);
-        while (!condition.test(out)) {
-            if (process != null && !process.isAlive()) {
-                throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out"));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + command + "' did not show what was awaited within " + seconds + " s:\n" + out);
-            }
-            Thread.sleep(500);
-            out = client(command);
-        }
-        return out;
+    /**
+     * Runs {@code command} until its output satisfies {@code condition}; that output. Half a second
+     * between two runs: each starts bin/client, a JVM.
+     */
+    String await(String command, Predicate<String> condition, long seconds) {
+        return Await.every(Duration.ofMillis(500)).value("'" + command + "' shows what was awaited", Duration.ofSeconds(seconds),
+                () -> client(command), out -> {
+                    if (condition.test(out)) {
+                        return true;
+                    }
+                    if (process != null && !process.isAlive()) {
+                        throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out"));
+                    }
+                    return false;
+                });
     }
 
     /**

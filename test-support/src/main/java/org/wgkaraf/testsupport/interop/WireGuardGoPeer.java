@@ -142,22 +142,24 @@ public final class WireGuardGoPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the UAPI socket and the interface. Failures are IllegalStateExceptions, which
+     * {@link #start()} answers by stopping the process.
+     */
     private void awaitReady() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!(Files.exists(uapiSocket()) && ns.hasLink(ifName))) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("wireguard-go " + ifName + " exited with " + process.exitValue()
-                        + " before its interface came up; log:\n" + logTail(20));
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("wireguard-go " + ifName + " made no UAPI socket within 10 s; log:\n" + logTail(20));
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean[] ready = {false};
+        try {
+            Await.until("wireguard-go " + ifName + " made its UAPI socket and interface, or exited", Duration.ofSeconds(10),
+                    () -> (ready[0] = Files.exists(uapiSocket()) && ns.hasLink(ifName)) || !process.isAlive());
+        } catch (AssertionError e) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("interrupted while starting wireguard-go", e);
             }
+            throw new IllegalStateException("wireguard-go " + ifName + " made no UAPI socket within 10 s; log:\n" + logTail(20), e);
+        }
+        if (!ready[0]) {
+            throw new IllegalStateException("wireguard-go " + ifName + " exited with " + process.exitValue()
+                    + " before its interface came up; log:\n" + logTail(20));
         }
     }
 

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.DropReason;
@@ -27,6 +27,7 @@ import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.TunnelStatus;
 import org.wgkaraf.engine.core.TimeSource;
+import org.wgkaraf.testsupport.Await;
 
 /** The engine as a plain-classpath library, two tunnels talking over loopback UDP. */
 class EngineServiceTest {
@@ -35,16 +36,6 @@ class EngineServiceTest {
     @AfterEach
     void closeAll() {
         engine.closeAll();
-    }
-
-    static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static byte[] packet(String src, String dst, int payload) {
@@ -83,7 +74,7 @@ class EngineServiceTest {
                 (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
 
         byte[] ping = packet("10.214.0.1", "10.214.0.2", 100);
-        await("endpoint resolved", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        Await.until("endpoint resolved", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
         assertTrue(a.send(ping, 0, ping.length));
         assertArrayEquals(ping, toB.poll(5, TimeUnit.SECONDS));
         byte[] pong = packet("10.214.0.2", "10.214.0.1", 1000);
@@ -114,7 +105,8 @@ class EngineServiceTest {
                 s.send(new java.net.DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", port)));
             }
         }
-        await("50 drops counted", 5000, () -> a.status().drops().values().stream().mapToLong(Long::longValue).sum() == 50);
+        Await.until("50 drops counted", Duration.ofSeconds(5),
+                () -> a.status().drops().values().stream().mapToLong(Long::longValue).sum() == 50);
         assertTrue(a.status().dropped(DropReason.UNKNOWN_TYPE) > 0);
         assertTrue(a.status().dropped(DropReason.MALFORMED) > 0);
         assertTrue(a.status().running());
@@ -126,7 +118,7 @@ class EngineServiceTest {
         PublicKey pb = engine.publicKey(engine.generatePrivateKey());
         Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(pb, null,
                 new Endpoint("no-such-host.invalid", 51820), List.of(IpPrefix.parse("10.214.0.0/24")), 25))), (b, o, l) -> { });
-        await("resolution error reported", 10_000, () -> a.status().peers().get(0).lastError() != null);
+        Await.until("resolution error reported", Duration.ofSeconds(10), () -> a.status().peers().get(0).lastError() != null);
         assertTrue(a.status().peers().get(0).lastError().contains("no-such-host.invalid"));
         assertNull(a.status().peers().get(0).endpoint());
     }
@@ -181,7 +173,7 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
-        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
         byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
@@ -190,7 +182,8 @@ class EngineServiceTest {
         a.rebind();
         int newPort = a.status().listenPort();
         assertTrue(newPort != oldPort, "listen port 0 gives a new port on rebind");
-        await("b sees a's new port", 5000, () -> b.status().peers().get(0).endpoint().getPort() == newPort);
+        Await.until("b sees a's new port", Duration.ofSeconds(5),
+                () -> b.status().peers().get(0).endpoint().getPort() == newPort);
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         assertEquals(hs, a.status().peers().get(0).latestHandshake(), "same session, no new handshake");
@@ -225,7 +218,7 @@ class EngineServiceTest {
                     new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
             byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
             Tunnel a = service.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
             a.send(p, 0, p.length);
             assertNotNull(toB.poll(5, TimeUnit.SECONDS));
             a.close();
@@ -235,7 +228,7 @@ class EngineServiceTest {
             Thread.sleep(org.wgkaraf.engine.core.Constants.HANDSHAKE_INITIATION_RATE / 1_000_000L + 5);
             clock.wallOffset = -3600L * 1_000_000_000L;
             Tunnel again = service.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
             again.send(p, 0, p.length);
             byte[] got = toB.poll(5, TimeUnit.SECONDS);
             assertNotNull(got, () -> "b accepted the new handshake: " + b.status() + "\n" + again.status());
@@ -262,7 +255,7 @@ class EngineServiceTest {
             SteppableClock clock = new SteppableClock();
             EngineService module = new EngineService(clock, file);
             Tunnel a = module.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
             a.send(p, 0, p.length);
             assertNotNull(toB.poll(5, TimeUnit.SECONDS));
             module.closeAll();
@@ -275,7 +268,7 @@ class EngineServiceTest {
             EngineService rebooted = new EngineService(resetClock, file);
             try {
                 Tunnel again = rebooted.open(aConfig, (x, y, z) -> { });
-                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
                 again.send(p, 0, p.length);
                 assertNotNull(toB.poll(5, TimeUnit.SECONDS), () -> "the server accepted the new handshake: " + b.status().drops());
                 assertEquals(0, b.status().dropped(DropReason.HANDSHAKE_REPLAYED));
@@ -288,9 +281,10 @@ class EngineServiceTest {
             EngineService forgetful = new EngineService(resetClock, null);
             try {
                 Tunnel again = forgetful.open(aConfig, (x, y, z) -> { });
-                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
                 again.send(p, 0, p.length);
-                await("the server refuses it", 5000, () -> b.status().dropped(DropReason.HANDSHAKE_REPLAYED) == 1);
+                Await.until("the server refuses it", Duration.ofSeconds(5),
+                        () -> b.status().dropped(DropReason.HANDSHAKE_REPLAYED) == 1);
             } finally {
                 forgetful.closeAll();
             }
@@ -312,7 +306,7 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         Tunnel a = engine.open(new TunnelConfig("wga", ka, fixed, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
-        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
         byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));

@@ -18,6 +18,7 @@ import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.testsupport.Await;
 
 /** The packet sink: called on the receive thread, without the engine lock. */
 class SinkCallbackTest extends RuntimeTestSupport {
@@ -56,7 +57,7 @@ class SinkCallbackTest extends RuntimeTestSupport {
         TunnelRuntime a = open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(keys.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (x, y, z) -> { }, HostResolver.SYSTEM, realResolverThread("wga"), RuntimeHooks.NONE);
-        awaitCondition("a's endpoint", () -> a.status().peers().get(0).endpoint() != null);
+        Await.until("a's endpoint", DEADLINE, () -> a.status().peers().get(0).endpoint() != null);
         byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
         assertTrue(a.send(p, 0, p.length));
         await(delivered);
@@ -80,7 +81,7 @@ class SinkCallbackTest extends RuntimeTestSupport {
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)), HostResolver.SYSTEM,
                 realResolverThread("wga"), RuntimeHooks.NONE);
-        awaitCondition("a's endpoint", () -> a.status().peers().get(0).endpoint() != null);
+        Await.until("a's endpoint", DEADLINE, () -> a.status().peers().get(0).endpoint() != null);
         byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
         assertTrue(a.send(p, 0, p.length));
         assertArrayEquals(reply, toA.poll(DEADLINE_MS, TimeUnit.MILLISECONDS));
