@@ -28,6 +28,7 @@ import org.wgkaraf.api.netif.Uplink;
 import org.wgkaraf.api.wireguard.WireGuardStatus;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** The client's lifecycle against the real engine and a real peer on loopback. */
 class WireGuardClientTest {
@@ -206,15 +207,7 @@ class WireGuardClientTest {
         networkReady(uplink("eth0", "192.168.1.12"));
         Await.until("peer up", WAIT, () -> client.status().peerUp());
         FakeRegistry.FakeNetif netif = registry.open().get(0);
-        byte[] p = new byte[28];
-        p[0] = 0x45;
-        p[3] = 28;
-        p[8] = 64;
-        p[9] = 17;
-        byte[] src = {(byte) 172, 16, 1, 10};
-        byte[] dst = {(byte) 172, 16, 10, 20};
-        System.arraycopy(src, 0, p, 12, 4);
-        System.arraycopy(dst, 0, p, 16, 4);
+        byte[] p = PacketBuilder.ipv4("172.16.1.10", "172.16.10.20").raw(PacketBuilder.UDP, new byte[8]).build();
         server.send(p, 0, p.length);
         Await.until("the interface received the server's packet", WAIT, () -> netif.received.size() == 1);
         assertNull(client.status().refused());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.UDP;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -38,22 +40,6 @@ class EngineServiceTest {
         engine.closeAll();
     }
 
-    private static byte[] packet(String src, String dst, int payload) {
-        byte[] p = new byte[20 + payload];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = 17;
-        String[] s = src.split("\\.");
-        String[] d = dst.split("\\.");
-        for (int i = 0; i < 4; i++) {
-            p[12 + i] = (byte) Integer.parseInt(s[i]);
-            p[16 + i] = (byte) Integer.parseInt(d[i]);
-        }
-        return p;
-    }
-
     @Test
     void twoTunnelsExchangePacketsOverLoopback() throws Exception {
         SecretKey ka = engine.generatePrivateKey();
@@ -73,11 +59,11 @@ class EngineServiceTest {
                 List.of(new PeerConfig(pb, psk, new Endpoint("localhost", bPort), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
 
-        byte[] ping = packet("10.214.0.1", "10.214.0.2", 100);
+        byte[] ping = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[100]).build();
         Await.until("endpoint resolved", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
         assertTrue(a.send(ping, 0, ping.length));
         assertArrayEquals(ping, toB.poll(5, TimeUnit.SECONDS));
-        byte[] pong = packet("10.214.0.2", "10.214.0.1", 1000);
+        byte[] pong = ipv4("10.214.0.2", "10.214.0.1").raw(UDP, new byte[1000]).build();
         assertTrue(b.send(pong, 0, pong.length));
         assertArrayEquals(pong, toA.poll(5, TimeUnit.SECONDS));
 
@@ -174,7 +160,7 @@ class EngineServiceTest {
         Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
         Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         int oldPort = a.status().listenPort();
@@ -216,7 +202,7 @@ class EngineServiceTest {
                     List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
             TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(service.publicKey(kb), null,
                     new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
-            byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+            byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
             Tunnel a = service.open(aConfig, (x, y, z) -> { });
             Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
             a.send(p, 0, p.length);
@@ -250,7 +236,7 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(server.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         try {
             SteppableClock clock = new SteppableClock();
             EngineService module = new EngineService(clock, file);
@@ -307,7 +293,7 @@ class EngineServiceTest {
         Tunnel a = engine.open(new TunnelConfig("wga", ka, fixed, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
         Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         java.time.Instant hs = a.status().peers().get(0).latestHandshake();

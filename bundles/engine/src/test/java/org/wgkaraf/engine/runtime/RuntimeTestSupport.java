@@ -86,20 +86,4 @@ abstract class RuntimeTestSupport {
             s.send(new DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", port)));
         }
     }
-
-    static byte[] packet(String src, String dst, int payload) {
-        byte[] p = new byte[20 + payload];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = 17;
-        String[] s = src.split("\\.");
-        String[] d = dst.split("\\.");
-        for (int i = 0; i < 4; i++) {
-            p[12 + i] = (byte) Integer.parseInt(s[i]);
-            p[16 + i] = (byte) Integer.parseInt(d[i]);
-        }
-        return p;
-    }
 }
