@@ -35,6 +35,7 @@ import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runners.MethodSorters;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The distribution as a user runs it: unpacked, {@code bin/karaf}, the guide's quick start
@@ -207,14 +208,14 @@ public class DistributionRestartIT {
         assertTrue("the tunnel keeps its previous configuration:\n" + status, up(status));
         String port = karaf.client("wireguard:get peer_port").strip();
         assertEquals("70000 (refused: 70000 is out of range: expected a UDP port from 1 to 65535; the tunnel runs with 51820)", port);
-        TestNetwork.waitFor(() -> {
+        Await.until("the keys leave etc/network.wireguard.cfg", TestNetwork.WAIT, () -> {
             try {
                 String text = Files.readString(cfg);
                 return text.contains("(hidden)") && !text.contains("kI2/adVW") && !text.contains("JUvxtI5s");
             } catch (IOException e) {
                 return false;
             }
-        }, "the keys to leave etc/network.wireguard.cfg");
+        });
 
         Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^peer_port\\s*=.*$", "peer_port = 51820"));
         await("wireguard status", s -> !s.contains("refused configuration:") && up(s), 30);

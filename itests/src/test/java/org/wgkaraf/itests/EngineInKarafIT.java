@@ -5,8 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -27,6 +29,8 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.WireGuardEngine;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** The engine as an OSGi service in the real distribution. */
 @RunWith(PaxExam.class)
@@ -86,24 +90,16 @@ public class EngineInKarafIT {
         Tunnel a = engine.open(new TunnelConfig("ita", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
         try {
-            byte[] p = new byte[28];
-            p[0] = 0x45;
-            p[3] = 28;
-            p[8] = 64;
-            p[9] = 17;
-            p[12] = 10;
-            p[13] = (byte) 214;
-            p[15] = 1;
-            p[16] = 10;
-            p[17] = (byte) 214;
-            p[19] = 2;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            byte[] got = null;
-            while (got == null && System.nanoTime() < deadline) {
+            byte[] p = PacketBuilder.ipv4("10.214.0.1", "10.214.0.2").raw(PacketBuilder.UDP, new byte[8]).build();
+            byte[] got = Await.value("a packet crossed the tunnel", Duration.ofSeconds(10), () -> {
                 a.send(p, 0, p.length); // the endpoint resolves asynchronously; until then NO_ENDPOINT
-                got = toB.poll(200, TimeUnit.MILLISECONDS);
-            }
-            assertNotNull("a packet crossed the tunnel", got);
+                try {
+                    return toB.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }, Objects::nonNull);
             assertTrue(Arrays.equals(p, got));
             assertTrue(a.status().peers().get(0).up());
         } finally {

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * A Karaf unpacked from its archive and run as a user runs it: {@code bin/karaf server} in the
@@ -125,16 +127,12 @@ final class KarafInstallation implements AutoCloseable {
     void start(String readyCommand, Predicate<String> ready, String... extraArgs) throws InterruptedException {
         try {
             List<String> argv = new ArrayList<>();
-            if (asNobody) {
-                argv.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        "--inh-caps=-all", "--bounding-set=-all", "--"));
-            }
             argv.add(home.resolve("bin/karaf").toString());
             argv.addAll(List.of(extraArgs));
             argv.add("server");
             // Started from its own folder: bin/karaf changes back to the working directory, which
             // user nobody may not enter when it is the build's.
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(home.toFile()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(asKarafsUser(argv)).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("karaf.out").toFile()));
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             if (asNobody) {
@@ -185,6 +183,22 @@ final class KarafInstallation implements AutoCloseable {
         }
     }
 
+    /** The command line that runs {@code argv} as Karaf's user: nobody after {@link #runAsNobody}. */
+    private List<String> asKarafsUser(List<String> argv) {
+        if (!asNobody) {
+            return argv;
+        }
+        List<String> l = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--"));
+        l.addAll(argv);
+        return l;
+    }
+
+    /**
+     * Runs a script of bin/ as Karaf's own user, as on a module: bin/client as root could make
+     * etc/users.properties itself, owned by root, before Karaf (as nobody) had made it, and Karaf
+     * could then not read its own users.
+     */
     TestNetwork.Result bin(String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(home.resolve("bin").resolve(args[0]).toString());
@@ -192,8 +206,11 @@ final class KarafInstallation implements AutoCloseable {
         try {
             // Started from its own folder: bin/karaf changes back to the working directory, which
             // user nobody may not enter when it is the build's.
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(home.toFile()).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder(asKarafsUser(argv)).directory(home.toFile()).redirectErrorStream(true);
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            if (asNobody) {
+                pb.environment().put("HOME", home.toString());
+            }
             Process p = pb.start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
@@ -217,6 +234,9 @@ final class KarafInstallation implements AutoCloseable {
         try {
             Path f = Files.createTempFile(home, "cmds", ".txt");
             Files.writeString(f, String.join("\n", lines) + "\n");
+            if (asNobody) {
+                TestNetwork.must("chown", "65534:65534", f.toString());
+            }
             try {
                 return bin("client", "-a", Integer.toString(sshPort), "-r", "3", "-d", "2", "-b", "-f", f.toString()).output()
                         .replaceAll("(?m)^client: JAVA_HOME not set.*\\R", "");
@@ -237,23 +257,23 @@ final class KarafInstallation implements AutoCloseable {
         }
     }
 
-    /** Runs {@code command} until its output satisfies {@code condition}; that output. */
-    String await(String command, Predicate<String> condition, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String out = client(command);
-        while (!condition.test(out)) {
-            if (process != null && !process.isAlive()) {
-                throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out")
-                        + (removeOnClose == null ? "" : " (copied to target/" + removeOnClose.getFileName() + "-logs)")
-                        + ":\n" + tail(home.resolve("karaf.out")));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + command + "' did not show what was awaited within " + seconds + " s:\n" + out);
-            }
-            Thread.sleep(500);
-            out = client(command);
-        }
-        return out;
+    /**
+     * Runs {@code command} until its output satisfies {@code condition}; that output. Half a second
+     * between two runs: each starts bin/client, a JVM.
+     */
+    String await(String command, Predicate<String> condition, long seconds) {
+        return Await.every(Duration.ofMillis(500)).value("'" + command + "' shows what was awaited", Duration.ofSeconds(seconds),
+                () -> client(command), out -> {
+                    if (condition.test(out)) {
+                        return true;
+                    }
+                    if (process != null && !process.isAlive()) {
+                        throw new AssertionError("Karaf exited while waiting for '" + command + "'; see " + home.resolve("karaf.out")
+                                + (removeOnClose == null ? "" : " (copied to target/" + removeOnClose.getFileName() + "-logs)")
+                                + ":\n" + tail(home.resolve("karaf.out")));
+                    }
+                    return false;
+                });
     }
 
     /**

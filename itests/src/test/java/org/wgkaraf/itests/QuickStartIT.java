@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -26,6 +27,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The guide's quick start typed into our Karaf shell as written, against wireguard-go holding the
@@ -115,24 +117,16 @@ public class QuickStartIT {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    String awaitShell(String command, Predicate<String> condition, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String out = shell(command);
-        while (!condition.test(out)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + command + "' did not show what was awaited within " + seconds + " s:\n" + out);
-            }
-            Thread.sleep(250);
-            out = shell(command);
-        }
-        return out;
+    String awaitShell(String command, Predicate<String> condition, long seconds) {
+        return Await.every(Duration.ofMillis(250)).value("'" + command + "' shows what was awaited", Duration.ofSeconds(seconds),
+                () -> shell(command), condition);
     }
 
     private static boolean up(String status) {
         return status.contains("Connection status:  started") && status.contains("Peer status:  up");
     }
 
-    void awaitUp(long seconds) throws InterruptedException {
+    void awaitUp(long seconds) {
         awaitShell("wireguard status", QuickStartIT::up, seconds);
     }
 
@@ -255,7 +249,8 @@ public class QuickStartIT {
         if (TestNetwork.run(List.of("ip", "route", "show", "default")).output().isBlank()) {
             TestNetwork.must("ip", "route", "add", "default", "via", TestNetwork.SERVER_ADDRESS);
         }
-        TestNetwork.waitFor(() -> "10.219.0.3:11010".equals(TestNetwork.serverSeesModuleAt()), "the server to see the module's new address");
+        Await.until("the server sees the module's new address", TestNetwork.WAIT,
+                () -> "10.219.0.3:11010".equals(TestNetwork.serverSeesModuleAt()));
         awaitUp(10);
         assertEquals("the same interface: the session was kept, not rebuilt", tunnelBefore, tunnelInterface(shell("network status")));
         String ping = shell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS);
@@ -276,7 +271,7 @@ public class QuickStartIT {
         assertEquals(0, TestNetwork.serverLatestHandshake());
         TestNetwork.must("ip", "netns", "exec", TestNetwork.serverNamespace(), "wg", "set", TestNetwork.SERVER_IF,
                 "peer", TestNetwork.MODULE_PUBLIC_KEY, "endpoint", moduleAt);
-        TestNetwork.waitFor(() -> TestNetwork.serverLatestHandshake() > 0, "a new handshake with the restarted server");
+        Await.until("a new handshake with the restarted server", TestNetwork.WAIT, () -> TestNetwork.serverLatestHandshake() > 0);
         String ping = shell("network ping " + TestNetwork.SERVER_PRIVATE_ADDRESS);
         assertTrue(ping, ping.contains("0% packet loss"));
     }
@@ -323,15 +318,15 @@ public class QuickStartIT {
         // The tunnel's MBean, as the JMX whiteboard put it into Karaf's MBean server.
         javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         javax.management.ObjectName tunnel = new javax.management.ObjectName("org.wgkaraf:type=WireGuardTunnel,name=network.wireguard");
-        TestNetwork.waitFor(() -> mbeans.isRegistered(tunnel), "the tunnel's MBean");
+        Await.until("the tunnel's MBean is registered", TestNetwork.WAIT, () -> mbeans.isRegistered(tunnel));
         // Read from a snapshot refreshed every second: awaited, not read once.
-        TestNetwork.waitFor(() -> {
+        Await.until("PeerUp over JMX", TestNetwork.WAIT, () -> {
             try {
                 return Boolean.TRUE.equals(mbeans.getAttribute(tunnel, "PeerUp"));
             } catch (javax.management.JMException e) {
                 return false;
             }
-        }, "PeerUp over JMX");
+        });
         assertEquals(tunnelInterface(shell("network status")), mbeans.getAttribute(tunnel, "InterfaceName"));
 
         // Byte-compatible with wg: our genkey through wg pubkey, and wg's genkey through ours.
@@ -353,8 +348,8 @@ public class QuickStartIT {
         // restart the probe under this very test. A user's session has no such tie.
         String out = shell("feature:uninstall -r wgkaraf");
         assertFalse(out, out.contains("EXCEPTION"));
-        TestNetwork.waitFor(() -> threadsNamed("wg-") + threadsNamed("wireguard-client") + threadsNamed("netif-")
-                + threadsNamed("wgk-tun-") == 0, "no thread of ours left");
+        Await.until("no thread of ours is left", TestNetwork.WAIT, () -> threadsNamed("wg-") + threadsNamed("wireguard-client")
+                + threadsNamed("netif-") + threadsNamed("wgk-tun-") == 0);
         assertEquals("no UDP socket left", 0, udpSocketsOn(11010));
         out = shell("feature:install wgkaraf");
         assertFalse(out, out.contains("EXCEPTION"));

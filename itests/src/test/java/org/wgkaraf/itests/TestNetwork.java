@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The network of the Karaf tests, inside the namespace the test JVM runs in (see
@@ -35,6 +37,8 @@ public final class TestNetwork {
     public static final String SERVER_PRIVATE_KEY = "SGfeKo9cmhIJ5tpDOjOimnEKi3M+3mJ21+jJ7otllHI=";
     public static final String MODULE_PUBLIC_KEY = "hi0SNx8JJVLWIOuIfeQW5Ea5SK/41g4DeXJ2eJR9R3Y=";
     public static final String PRESHARED_KEY = "JUvxtI5sFm9n0zY6N4Z8rz/nSnww2DaeFKsOPGnC1WA=";
+    /** How long the tests wait for the network, wireguard-go or the server's view of the module. */
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private TestNetwork() {
     }
@@ -106,7 +110,8 @@ public final class TestNetwork {
             new ProcessBuilder("ip", "netns", "exec", srv, "wireguard-go", SERVER_IF)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("wireguard-go.log").toFile())
                     .start();
-            waitFor(() -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() == 0, "wireguard-go's interface");
+            Await.until("wireguard-go's interface exists", WAIT,
+                    () -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() == 0);
             must("ip", "netns", "exec", srv, "wg", "set", SERVER_IF, "private-key", key.toString(), "listen-port", "51820",
                     "peer", MODULE_PUBLIC_KEY, "preshared-key", psk.toString(), "allowed-ips", MODULE_PRIVATE_ADDRESS + "/32",
                     "persistent-keepalive", "25");
@@ -132,7 +137,7 @@ public final class TestNetwork {
                 // exited meanwhile
             }
         }
-        waitFor(() -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() != 0, "wireguard-go stopped");
+        Await.until("wireguard-go stopped", WAIT, () -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() != 0);
     }
 
     /** The latest handshake (Unix seconds) wireguard-go has with the module, 0 for none. */
@@ -202,25 +207,6 @@ public final class TestNetwork {
             throw new IllegalStateException(String.join(" ", argv) + " failed (" + r.exitCode() + "): " + r.output());
         }
         return r.output();
-    }
-
-    public static void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        waitFor(condition, what, 20);
-    }
-
-    public static void waitFor(java.util.function.BooleanSupplier condition, String what, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + what, e);
-            }
-        }
     }
 
     static List<String> list(String... s) {

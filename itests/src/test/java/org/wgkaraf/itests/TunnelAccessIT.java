@@ -23,6 +23,7 @@ import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runners.MethodSorters;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * What the tunnel is for, with Karaf running as an ordinary user (nobody, no capability) on the
@@ -145,8 +146,8 @@ public class TunnelAccessIT {
             if (TestNetwork.run(List.of("ip", "route", "show", "default")).output().isBlank()) {
                 TestNetwork.must("ip", "route", "add", "default", "via", TestNetwork.SERVER_ADDRESS);
             }
-            TestNetwork.waitFor(() -> TestNetwork.serverSeesModuleAt().startsWith("10.219.0.3:"),
-                    "the server to see the module at its new address");
+            Await.until("the server sees the module at its new address", TestNetwork.WAIT,
+                    () -> TestNetwork.serverSeesModuleAt().startsWith("10.219.0.3:"));
             assertTrue("the session answers after the move", console.answers(ANSWER));
             assertTrue(console.open());
         } finally {
@@ -154,8 +155,8 @@ public class TunnelAccessIT {
         }
         // Roams back: the server keeps its session and learns the old address again from the next
         // packet (the 25 s keepalive at the latest).
-        TestNetwork.waitFor(() -> TestNetwork.serverSeesModuleAt().startsWith(TestNetwork.MODULE_UPLINK_ADDRESS + ":"),
-                "the server to see the module back at " + TestNetwork.MODULE_UPLINK_ADDRESS, 60);
+        Await.until("the server sees the module back at " + TestNetwork.MODULE_UPLINK_ADDRESS, Duration.ofSeconds(60),
+                () -> TestNetwork.serverSeesModuleAt().startsWith(TestNetwork.MODULE_UPLINK_ADDRESS + ":"));
     }
 
     /** A web server on the owner's host (172.16.1.10:8080) serving {@code www/}; closed by the caller. */
@@ -177,18 +178,11 @@ public class TunnelAccessIT {
     }
 
     /** curl through the proxy on 127.0.0.1:1080, retried while the proxy does not listen yet (curl's exit 7). */
-    private static TestNetwork.Result curlThroughProxy(String url, Path to, int maxSeconds) throws InterruptedException {
-        TestNetwork.Result r = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            r = TestNetwork.run(List.of("curl", "-sS", "--fail", "--max-time", Integer.toString(maxSeconds), "--socks5",
-                    "127.0.0.1:1080", "-o", to.toString(), url));
-            if (r.exitCode() != 7) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        return r;
+    private static TestNetwork.Result curlThroughProxy(String url, Path to, int maxSeconds) {
+        return Await.every(Duration.ofMillis(200)).value("the proxy on 127.0.0.1:1080 takes curl's connection", Duration.ofSeconds(30),
+                () -> TestNetwork.run(List.of("curl", "-sS", "--fail", "--max-time", Integer.toString(maxSeconds), "--socks5",
+                        "127.0.0.1:1080", "-o", to.toString(), url)),
+                r -> r.exitCode() != 7);
     }
 
     @Test
@@ -224,20 +218,15 @@ public class TunnelAccessIT {
             List<String> ssh = new ArrayList<>(List.of("ssh", "-p", "22"));
             ssh.addAll(sshOptions());
             ssh.addAll(List.of("karaf@" + MODULE, "wireguard:status"));
-            TestNetwork.Result r = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                long t0 = System.nanoTime();
-                r = ownersHost(onOwnersHost(ssh.toArray(new String[0])));
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                if (r.output().contains("Connection refused")) {
-                    assertTrue("refused at once (a reset), not after a timeout: " + ms + " ms", ms < 5_000);
-                    break;
-                }
-                Thread.sleep(200);
+            record Attempt(TestNetwork.Result result, long millis) {
             }
-            assertNotEquals(0, r.exitCode());
-            assertTrue(r.output(), r.output().contains("Connection refused"));
+            Attempt refused = Await.every(Duration.ofMillis(200)).value("ssh to port 22 is refused", Duration.ofSeconds(30), () -> {
+                long t0 = System.nanoTime();
+                TestNetwork.Result r = ownersHost(onOwnersHost(ssh.toArray(new String[0])));
+                return new Attempt(r, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }, a -> a.result().output().contains("Connection refused"));
+            assertTrue("refused at once (a reset), not after a timeout: " + refused.millis() + " ms", refused.millis() < 5_000);
+            assertNotEquals(0, refused.result().exitCode());
         } finally {
             karaf.client("config set network.wireguard ssh_port 22");
         }

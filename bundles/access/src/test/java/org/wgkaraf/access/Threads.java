@@ -1,6 +1,7 @@
 package org.wgkaraf.access;
 
 import java.util.List;
+import org.wgkaraf.testsupport.Await;
 
 /** The live threads whose names start with a prefix. */
 public final class Threads {

@@ -10,12 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,14 @@ import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.Uplink;
 import org.wgkaraf.api.wireguard.WireGuardStatus;
 import org.wgkaraf.engine.runtime.EngineService;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** The client's lifecycle against the real engine and a real peer on loopback. */
 class WireGuardClientTest {
+    /** How long a wait for the client or the engine may take. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     @TempDir
     Path dir;
 
@@ -86,16 +90,6 @@ class WireGuardClientTest {
         client.lifecycle().networkReady(uplink);
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static Uplink uplink(String name, String address) throws Exception {
         return new Uplink(name, (java.net.Inet4Address) InetAddress.getByName(address),
                 (java.net.Inet4Address) InetAddress.getByName("192.168.1.1"));
@@ -107,18 +101,18 @@ class WireGuardClientTest {
         assertFalse(client.status().started(), "not before the network is ready");
         assertEquals("waiting for the network", client.status().lastError());
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         WireGuardStatus s = client.status();
         assertTrue(s.started());
         assertEquals("wg3", s.interfaceName());
-        await("link up", () -> registry.open().size() == 1 && registry.open().get(0).linkUp);
+        Await.until("link up", WAIT, () -> registry.open().size() == 1 && registry.open().get(0).linkUp);
     }
 
     @Test
     void anInvalidUpdateIsRefusedAndTheTunnelKeepsRunning() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
         Map<String, Object> bad = config(25);
         bad.put("peer_port", "70000");
@@ -139,7 +133,7 @@ class WireGuardClientTest {
     void aNewKeepaliveIsAppliedToTheRunningTunnel() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         configAdmin.put(config(10));
         WireGuardStatus s = client.status();
         assertEquals(10, s.tunnel().peers().get(0).persistentKeepaliveSeconds());
@@ -150,7 +144,7 @@ class WireGuardClientTest {
     void followsTheNetworkAwayAndBackAndRebindsOnAnUplinkChange() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
         int portBefore = client.status().tunnel().listenPort();
         client.lifecycle().uplinkChanged(uplink("eth0", "192.168.1.12"), uplink("wwan0", "10.64.0.7"));
@@ -159,22 +153,22 @@ class WireGuardClientTest {
         assertNotEquals(portBefore, s.tunnel().listenPort(), "a new socket (local_port 0: bound before the old one closes)");
         assertEquals(handshake, s.tunnel().peers().get(0).latestHandshake(), "roaming keeps the session");
         assertEquals(1, registry.registered.size());
-        await("the server follows the module to its new port",
+        Await.until("the server follows the module to its new port", WAIT,
                 () -> server.status().peers().get(0).endpoint() != null
                         && server.status().peers().get(0).endpoint().getPort() == client.status().tunnel().listenPort());
 
         client.lifecycle().networkGone();
-        await("stopped", () -> !client.status().started());
+        Await.until("stopped", WAIT, () -> !client.status().started());
         assertTrue(registry.open().isEmpty(), "the interface is gone with the tunnel");
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up again", () -> client.status().peerUp());
+        Await.until("peer up again", WAIT, () -> client.status().peerUp());
     }
 
     @Test
     void wireguardStopHoldsAcrossNetworkEventsAndRestartsUntilStart() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("started", () -> client.status().started());
+        Await.until("started", WAIT, () -> client.status().started());
         client.stop();
         assertFalse(client.status().started());
         assertTrue(client.status().stoppedByUser());
@@ -186,7 +180,7 @@ class WireGuardClientTest {
         networkReady(uplink("eth0", "192.168.1.12"));
         assertFalse(client.status().started(), "still stopped after a restart");
         client.start();
-        await("started", () -> client.status().started());
+        Await.until("started", WAIT, () -> client.status().started());
         assertFalse(client.status().stoppedByUser());
     }
 
@@ -197,32 +191,25 @@ class WireGuardClientTest {
             c.put("local_port", Integer.toString(busy.getLocalPort()));
             client = newClient(c);
             networkReady(uplink("eth0", "192.168.1.12"));
-            await("failure reported", () -> client.status().lastError() != null && client.status().lastError().startsWith("cannot start"));
+            Await.until("failure reported", WAIT,
+                    () -> client.status().lastError() != null && client.status().lastError().startsWith("cannot start"));
             assertTrue(client.status().lastError().contains("cannot listen on UDP port " + busy.getLocalPort()));
             assertFalse(client.status().started());
             assertTrue(registry.open().isEmpty(), "no interface left from the failed start");
             assertTrue(engine.tunnels().stream().noneMatch(t -> t.name().startsWith("wg")));
         }
-        await("retried after the port was freed", () -> client.status().peerUp());
+        Await.until("retried after the port was freed", WAIT, () -> client.status().peerUp());
     }
 
     @Test
     void packetsFlowBetweenTheInterfaceAndTheTunnel() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         FakeRegistry.FakeNetif netif = registry.open().get(0);
-        byte[] p = new byte[28];
-        p[0] = 0x45;
-        p[3] = 28;
-        p[8] = 64;
-        p[9] = 17;
-        byte[] src = {(byte) 172, 16, 1, 10};
-        byte[] dst = {(byte) 172, 16, 10, 20};
-        System.arraycopy(src, 0, p, 12, 4);
-        System.arraycopy(dst, 0, p, 16, 4);
+        byte[] p = PacketBuilder.ipv4("172.16.1.10", "172.16.10.20").raw(PacketBuilder.UDP, new byte[8]).build();
         server.send(p, 0, p.length);
-        await("the interface received the server's packet", () -> netif.received.size() == 1);
+        Await.until("the interface received the server's packet", WAIT, () -> netif.received.size() == 1);
         assertNull(client.status().refused());
     }
 
@@ -239,7 +226,7 @@ class WireGuardClientTest {
         assertFalse(s.started());
 
         configAdmin.put(config(25));
-        await("started once complete", () -> client.status().peerUp());
+        Await.until("started once complete", WAIT, () -> client.status().peerUp());
         Map<String, Object> unset = config(25);
         unset.remove("peer_public_key");
         configAdmin.put(unset);
@@ -251,22 +238,22 @@ class WireGuardClientTest {
     @Test
     void aClearKeyArrivingThroughConfigAdminMovesToTheSecretStore() throws Exception {
         client = newClient(config(25)); // config(): the private key in clear, as config:property-set leaves it
-        await("ConfigAdmin holds (hidden)", () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
+        Await.until("ConfigAdmin holds (hidden)", WAIT, () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
         assertEquals(moduleKey.toBase64(), new SecretStore(dir.resolve("secrets")).get(
                 org.wgkaraf.api.wireguard.Instance.LOCAL_PRIVATE_KEY).orElseThrow());
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("the tunnel runs on the stored key", () -> client.status().peerUp());
+        Await.until("the tunnel runs on the stored key", WAIT, () -> client.status().peerUp());
     }
 
     @Test
     void aRefusedValueIsShownWithTheValueTheTunnelKeeps() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         Map<String, Object> bad = new HashMap<>(configAdmin.asMap());
         bad.put("peer_port", "70000");
         configAdmin.put(bad);
-        await("refused", () -> client.status().refused() != null);
+        Await.until("refused", WAIT, () -> client.status().refused() != null);
         org.wgkaraf.api.wireguard.Setting port = client.get(org.wgkaraf.api.wireguard.Instance.PEER_PORT);
         assertEquals("70000", port.display());
         assertEquals("70000 is out of range: expected a UDP port from 1 to 65535", port.refused());
@@ -278,9 +265,9 @@ class WireGuardClientTest {
     void anEmptiedConfigurationIsRefusedAndTheTunnelKeepsRunning() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
-        await("peer up", () -> client.status().peerUp());
+        Await.until("peer up", WAIT, () -> client.status().peerUp());
         configAdmin.put(Map.of());
-        await("refused", () -> client.status().refused() != null);
+        Await.until("refused", WAIT, () -> client.status().refused() != null);
         assertEquals("every value of network.wireguard was removed", client.status().refused());
         assertTrue(client.status().peerUp(), "the tunnel keeps its configuration");
         assertEquals(1, registry.open().size());
@@ -307,7 +294,7 @@ class WireGuardClientTest {
             configAdmin.put(withClearKey);
             settings.join();
             int r = round;
-            await("round " + r + ": the clear key stored and hidden",
+            Await.until("round " + r + ": the clear key stored and hidden", WAIT,
                     () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
             assertEquals(psk, store.get(org.wgkaraf.api.wireguard.Instance.PRESHARED_KEY).orElse(null), "round " + round);
             assertEquals(fresh.toBase64(), store.get(org.wgkaraf.api.wireguard.Instance.LOCAL_PRIVATE_KEY).orElse(null),

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Prerequisites;
 import org.wgkaraf.netif.tun.PseudoRandomStream;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Prerequisites;
 
 /**
  * Our TCP against the kernel's over a bad outer path: the {@link LossyRelay} between the engine

@@ -16,17 +16,17 @@ import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.ip.Ipv4Layer;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The module on the userspace backend, for TCP interop tests: the Java engine's tunnel to a
@@ -48,6 +48,8 @@ public final class ModuleTunnel implements AutoCloseable {
     public final String serverAddress;
     public final LossyRelay relay;
     private final WgKeys.KeyPair moduleKeys;
+    /** What the link watcher last set the interface's link to. */
+    private volatile boolean linkSetUp;
     private final ScheduledExecutorService linkWatch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "module-link-watch");
         t.setDaemon(true);
@@ -88,11 +90,14 @@ public final class ModuleTunnel implements AutoCloseable {
                     serverKeys.publicKeyObject(), null, endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))),
                     (p, o, l) -> netif.input(p, o, l));
             // Link up exactly while the peer is up, as the product's client does it.
-            linkWatch.scheduleAtFixedRate(() -> netif.setLinkUp(tunnel.status().peers().get(0).up()), 0, 50,
-                    TimeUnit.MILLISECONDS);
+            linkWatch.scheduleAtFixedRate(() -> {
+                boolean up = tunnel.status().peers().get(0).up();
+                netif.setLinkUp(up);
+                linkSetUp = up;
+            }, 0, 50, TimeUnit.MILLISECONDS);
             Await.until("the tunnel to wireguard-go is up", Duration.ofSeconds(30),
                     () -> tunnel.status().peers().get(0).up(), this::diagnostics);
-            Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> ip.covers(address(serverAddress)));
+            Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> linkSetUp && ip.covers(address(serverAddress)));
         } catch (RuntimeException | IOException e) {
             closeQuietly();
             throw e;
@@ -149,7 +154,7 @@ public final class ModuleTunnel implements AutoCloseable {
             }
         });
         s.append('\n');
-        s.append("UDP (root): ").append(udpCounters(org.wgkaraf.engine.interop.Shell.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
+        s.append("UDP (root): ").append(udpCounters(org.wgkaraf.testsupport.interop.Shell.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
         s.append("UDP (namespace): ").append(udpCounters(ns.cmd("cat", "/proc/net/snmp").tryRun().stdout()));
         if (relay != null) {
             s.append(relay).append('\n');

@@ -28,21 +28,21 @@ import org.wgkaraf.api.netif.PingResult;
 import org.wgkaraf.api.netif.PingService;
 import org.wgkaraf.api.netif.UdpSocket;
 import org.wgkaraf.api.netif.VirtualNetif;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.ip.DropReason;
 import org.wgkaraf.netif.ip.Ipv4Layer;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.ping.PingServiceImpl;
 import org.wgkaraf.netif.registry.LinuxHostProbe;
 import org.wgkaraf.netif.registry.NetifRegistryService;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The module as a host on the private network through the userspace backend: the engine's tunnel

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Prerequisites;
 import org.wgkaraf.netif.ip.DropReason;
 import org.wgkaraf.netif.tun.PseudoRandomStream;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Prerequisites;
 
 /**
  * Our TCP against the Linux kernel's: the Java engine and the userspace layer in this JVM, the

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.wgkaraf.access.Await;
 import org.wgkaraf.access.LogFile;
 import org.wgkaraf.access.LoopbackTcpService;
 import org.wgkaraf.access.Threads;
@@ -43,6 +42,7 @@ import org.wgkaraf.access.Tools;
 import org.wgkaraf.api.access.ListenerState;
 import org.wgkaraf.api.access.SocksRefusal;
 import org.wgkaraf.api.access.SocksStatus;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The SOCKS5 proxy with curl, the JDK's SOCKS client and raw bytes on one side, and hosts of the

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgkaraf.access.Await;
 import org.wgkaraf.access.LoopbackTcpService;
 import org.wgkaraf.access.OpenSsh;
 import org.wgkaraf.access.TestSshd;
@@ -34,6 +33,7 @@ import org.wgkaraf.access.Threads;
 import org.wgkaraf.access.Tools;
 import org.wgkaraf.api.access.ListenerState;
 import org.wgkaraf.api.access.SshBridgeStatus;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The SSH bridge with OpenSSH's own clients on one side and a plain MINA SSHD server on the other,

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.wgkaraf.access.Await;
 import org.wgkaraf.access.LoopbackTcpService;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * The IoSession contract MINA SSHD relies on, over a real connection: write futures complete when

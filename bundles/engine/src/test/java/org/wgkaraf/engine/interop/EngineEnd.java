@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.Tunnel;
+import org.wgkaraf.testsupport.packet.Ipv4Icmp;
 
 /**
  * The Java engine's end of a test tunnel, standing in for the netif layer: it is the tunnel's

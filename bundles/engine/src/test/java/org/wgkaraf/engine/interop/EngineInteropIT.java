@@ -27,6 +27,14 @@ import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.TunnelStatus;
 import org.wgkaraf.engine.runtime.EngineService;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.WgDump;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The Java engine (in the root namespace, socket on the wildcard address) against wireguard-go in a
@@ -54,7 +62,7 @@ class EngineInteropIT {
     /** One Java tunnel with wireguard-go as its single peer. */
     private record Pair(Netns ns, WireGuardGoPeer wg, WgKeys.KeyPair javaKeys, TunnelConfig config, Tunnel tunnel, EngineEnd javaEnd) {
         Inet4Address wgAddress() {
-            return Ipv4Icmp.ipv4(wg.tunnelAddress());
+            return PacketBuilder.ipv4(wg.tunnelAddress());
         }
 
         String javaAddress() {
@@ -121,7 +129,7 @@ class EngineInteropIT {
         WireGuardGoPeer wg = lab.wireguardGo(ns, wgKeys, WG_PORT, ns.innerAddress(1) + "/24", List.of(
                 new WireGuardGoPeer.PeerSpec(javaKeys.publicKey(), psk, List.of(javaAddress + "/32"), null, 0)));
 
-        EngineEnd end = lab.own(new EngineEnd(Ipv4Icmp.ipv4(javaAddress)));
+        EngineEnd end = lab.own(new EngineEnd(PacketBuilder.ipv4(javaAddress)));
         PeerConfig peer = new PeerConfig(wgKeys.publicKeyObject(), psk == null ? null : WgKeys.toSecretKey(psk),
                 initiator == Initiator.JAVA ? new Endpoint(ns.nsAddress(), WG_PORT) : null,
                 List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), javaKeepaliveSeconds);
@@ -341,7 +349,7 @@ class EngineInteropIT {
             lookups.add(host);
             return java.net.InetAddress.getByName(record.get());
         });
-        EngineEnd end = lab.own(new EngineEnd(Ipv4Icmp.ipv4(javaAddress)));
+        EngineEnd end = lab.own(new EngineEnd(PacketBuilder.ipv4(javaAddress)));
         Tunnel tunnel = lab.own(dynamic.open(new TunnelConfig("wg0", javaKeys.secret(), 0, List.of(new PeerConfig(
                 wgKeys.publicKeyObject(), null, new Endpoint("wg.dyn.test", WG_PORT),
                 List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))), end));
@@ -362,7 +370,7 @@ class EngineInteropIT {
             return s.up() && s.endpoint() != null && s.endpoint().getAddress().getHostAddress().equals(ns.nsAddress());
         }, () -> "lookups " + lookups + "; " + tunnel.status());
         assertTrue(lookups.size() >= 2, "looked up again: " + lookups);
-        assertTrue(end.ping(Ipv4Icmp.ipv4(wg.tunnelAddress()), HANDSHAKE), "traffic flows at the new address");
+        assertTrue(end.ping(PacketBuilder.ipv4(wg.tunnelAddress()), HANDSHAKE), "traffic flows at the new address");
         dynamic.closeAll();
     }
 }

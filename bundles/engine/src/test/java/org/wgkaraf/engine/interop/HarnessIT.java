@@ -14,6 +14,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.Leftovers;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.RunNames;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.Subnets;
+import org.wgkaraf.testsupport.interop.WgDump;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
 
 /**
  * Proves the interop harness without the Java engine: two wireguard-go peers in two namespaces

@@ -1,17 +1,14 @@
 /**
- * Interop tests of the Java engine against wireguard-go, and the harness they run on.
+ * Interop tests of the Java engine against wireguard-go, in network namespaces.
  *
- * <p>The harness builds, per test, network namespaces joined to the root namespace by veth pairs
- * (10.213.N.0/24; tunnel addresses in 10.214.N.0/24), starts wireguard-go in them, and removes
- * everything afterwards; every name carries a per-run prefix "wgk" + 4 hex digits. Needs root,
- * /dev/net/tun and {@code apt-get install -y wireguard-go wireguard-tools iproute2 iputils-ping};
- * without them the tests fail and say so.
- *
- * <p>Other modules use it through the engine's test-jar: {@link org.wgkaraf.engine.interop.IsolatedNetns}
- * for namespaces joined to nothing (a topology the test builds itself), {@link
- * org.wgkaraf.engine.interop.NamespaceJvm} for a Java program that must run inside a namespace, and
- * {@link org.wgkaraf.engine.interop.Prerequisites#checkRoot} / {@code checkTun} for tests that need
- * less than wireguard-go.
+ * <p>The harness they run on (namespaces, wireguard-go, {@code wg show}) is the shared one in the
+ * test-support module, {@code org.wgkaraf.testsupport.interop}; here are only the engine's own
+ * pieces: {@link org.wgkaraf.engine.interop.EngineEnd} (a tunnel's Java end that answers pings),
+ * {@link org.wgkaraf.engine.interop.InitiationFlood} (handshake initiations built with the engine's
+ * crypto) and {@link org.wgkaraf.engine.interop.OffsetTimeSource} (a clock the test moves). {@link
+ * org.wgkaraf.engine.interop.HarnessIT} proves the harness itself, wireguard-go against wireguard-go.
+ * Needs root, /dev/net/tun and {@code apt-get install -y wireguard-go wireguard-tools iproute2
+ * iputils-ping}; without them the tests fail and say so.
  *
  * <pre>
  * mvn -B -ntp -pl bundles/engine -am verify -Dit.test=HarnessIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.UDP;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.DropReason;
@@ -27,6 +29,7 @@ import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.engine.TunnelStatus;
 import org.wgkaraf.engine.core.TimeSource;
+import org.wgkaraf.testsupport.Await;
 
 /** The engine as a plain-classpath library, two tunnels talking over loopback UDP. */
 class EngineServiceTest {
@@ -35,32 +38,6 @@ class EngineServiceTest {
     @AfterEach
     void closeAll() {
         engine.closeAll();
-    }
-
-    static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static byte[] packet(String src, String dst, int payload) {
-        byte[] p = new byte[20 + payload];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = 17;
-        String[] s = src.split("\\.");
-        String[] d = dst.split("\\.");
-        for (int i = 0; i < 4; i++) {
-            p[12 + i] = (byte) Integer.parseInt(s[i]);
-            p[16 + i] = (byte) Integer.parseInt(d[i]);
-        }
-        return p;
     }
 
     @Test
@@ -82,11 +59,11 @@ class EngineServiceTest {
                 List.of(new PeerConfig(pb, psk, new Endpoint("localhost", bPort), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
 
-        byte[] ping = packet("10.214.0.1", "10.214.0.2", 100);
-        await("endpoint resolved", 5000, () -> a.status().peers().get(0).endpoint() != null);
+        byte[] ping = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[100]).build();
+        Await.until("endpoint resolved", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
         assertTrue(a.send(ping, 0, ping.length));
         assertArrayEquals(ping, toB.poll(5, TimeUnit.SECONDS));
-        byte[] pong = packet("10.214.0.2", "10.214.0.1", 1000);
+        byte[] pong = ipv4("10.214.0.2", "10.214.0.1").raw(UDP, new byte[1000]).build();
         assertTrue(b.send(pong, 0, pong.length));
         assertArrayEquals(pong, toA.poll(5, TimeUnit.SECONDS));
 
@@ -114,7 +91,8 @@ class EngineServiceTest {
                 s.send(new java.net.DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", port)));
             }
         }
-        await("50 drops counted", 5000, () -> a.status().drops().values().stream().mapToLong(Long::longValue).sum() == 50);
+        Await.until("50 drops counted", Duration.ofSeconds(5),
+                () -> a.status().drops().values().stream().mapToLong(Long::longValue).sum() == 50);
         assertTrue(a.status().dropped(DropReason.UNKNOWN_TYPE) > 0);
         assertTrue(a.status().dropped(DropReason.MALFORMED) > 0);
         assertTrue(a.status().running());
@@ -126,7 +104,7 @@ class EngineServiceTest {
         PublicKey pb = engine.publicKey(engine.generatePrivateKey());
         Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(pb, null,
                 new Endpoint("no-such-host.invalid", 51820), List.of(IpPrefix.parse("10.214.0.0/24")), 25))), (b, o, l) -> { });
-        await("resolution error reported", 10_000, () -> a.status().peers().get(0).lastError() != null);
+        Await.until("resolution error reported", Duration.ofSeconds(10), () -> a.status().peers().get(0).lastError() != null);
         assertTrue(a.status().peers().get(0).lastError().contains("no-such-host.invalid"));
         assertNull(a.status().peers().get(0).endpoint());
     }
@@ -181,8 +159,8 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         Tunnel a = engine.open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
-        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         int oldPort = a.status().listenPort();
@@ -190,7 +168,8 @@ class EngineServiceTest {
         a.rebind();
         int newPort = a.status().listenPort();
         assertTrue(newPort != oldPort, "listen port 0 gives a new port on rebind");
-        await("b sees a's new port", 5000, () -> b.status().peers().get(0).endpoint().getPort() == newPort);
+        Await.until("b sees a's new port", Duration.ofSeconds(5),
+                () -> b.status().peers().get(0).endpoint().getPort() == newPort);
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         assertEquals(hs, a.status().peers().get(0).latestHandshake(), "same session, no new handshake");
@@ -223,9 +202,9 @@ class EngineServiceTest {
                     List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
             TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(service.publicKey(kb), null,
                     new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
-            byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+            byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
             Tunnel a = service.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
             a.send(p, 0, p.length);
             assertNotNull(toB.poll(5, TimeUnit.SECONDS));
             a.close();
@@ -235,7 +214,7 @@ class EngineServiceTest {
             Thread.sleep(org.wgkaraf.engine.core.Constants.HANDSHAKE_INITIATION_RATE / 1_000_000L + 5);
             clock.wallOffset = -3600L * 1_000_000_000L;
             Tunnel again = service.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
             again.send(p, 0, p.length);
             byte[] got = toB.poll(5, TimeUnit.SECONDS);
             assertNotNull(got, () -> "b accepted the new handshake: " + b.status() + "\n" + again.status());
@@ -257,12 +236,12 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         TunnelConfig aConfig = new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(server.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0)));
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         try {
             SteppableClock clock = new SteppableClock();
             EngineService module = new EngineService(clock, file);
             Tunnel a = module.open(aConfig, (x, y, z) -> { });
-            await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
+            Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
             a.send(p, 0, p.length);
             assertNotNull(toB.poll(5, TimeUnit.SECONDS));
             module.closeAll();
@@ -275,7 +254,7 @@ class EngineServiceTest {
             EngineService rebooted = new EngineService(resetClock, file);
             try {
                 Tunnel again = rebooted.open(aConfig, (x, y, z) -> { });
-                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
                 again.send(p, 0, p.length);
                 assertNotNull(toB.poll(5, TimeUnit.SECONDS), () -> "the server accepted the new handshake: " + b.status().drops());
                 assertEquals(0, b.status().dropped(DropReason.HANDSHAKE_REPLAYED));
@@ -288,9 +267,10 @@ class EngineServiceTest {
             EngineService forgetful = new EngineService(resetClock, null);
             try {
                 Tunnel again = forgetful.open(aConfig, (x, y, z) -> { });
-                await("endpoint", 5000, () -> again.status().peers().get(0).endpoint() != null);
+                Await.until("endpoint", Duration.ofSeconds(5), () -> again.status().peers().get(0).endpoint() != null);
                 again.send(p, 0, p.length);
-                await("the server refuses it", 5000, () -> b.status().dropped(DropReason.HANDSHAKE_REPLAYED) == 1);
+                Await.until("the server refuses it", Duration.ofSeconds(5),
+                        () -> b.status().dropped(DropReason.HANDSHAKE_REPLAYED) == 1);
             } finally {
                 forgetful.closeAll();
             }
@@ -312,8 +292,8 @@ class EngineServiceTest {
                 List.of(IpPrefix.parse("10.214.0.1/32")), 0))), (buf, off, len) -> toB.add(new byte[len]));
         Tunnel a = engine.open(new TunnelConfig("wga", ka, fixed, List.of(new PeerConfig(engine.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))), (x, y, z) -> { });
-        await("endpoint", 5000, () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        Await.until("endpoint", Duration.ofSeconds(5), () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         a.send(p, 0, p.length);
         assertNotNull(toB.poll(5, TimeUnit.SECONDS));
         java.time.Instant hs = a.status().peers().get(0).latestHandshake();

@@ -1,12 +1,11 @@
 package org.wgkaraf.engine.runtime;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +28,7 @@ import org.wgkaraf.engine.core.TimeSource;
  */
 abstract class RuntimeTestSupport {
     static final long DEADLINE_MS = 5000;
+    static final Duration DEADLINE = Duration.ofMillis(DEADLINE_MS);
 
     final EngineService keys = new EngineService();
     final List<Tunnel> opened = new ArrayList<>();
@@ -85,31 +85,5 @@ abstract class RuntimeTestSupport {
             byte[] junk = {9, 9, 9, 9, 9, 9, 9, 9};
             s.send(new DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", port)));
         }
-    }
-
-    static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    static byte[] packet(String src, String dst, int payload) {
-        byte[] p = new byte[20 + payload];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >>> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = 17;
-        String[] s = src.split("\\.");
-        String[] d = dst.split("\\.");
-        for (int i = 0; i < 4; i++) {
-            p[12 + i] = (byte) Integer.parseInt(s[i]);
-            p[16 + i] = (byte) Integer.parseInt(d[i]);
-        }
-        return p;
     }
 }

@@ -3,6 +3,8 @@ package org.wgkaraf.engine.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.UDP;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,7 @@ import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.testsupport.Await;
 
 /** The packet sink: called on the receive thread, without the engine lock. */
 class SinkCallbackTest extends RuntimeTestSupport {
@@ -56,8 +59,8 @@ class SinkCallbackTest extends RuntimeTestSupport {
         TunnelRuntime a = open(new TunnelConfig("wga", ka, 0, List.of(new PeerConfig(keys.publicKey(kb), null,
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (x, y, z) -> { }, HostResolver.SYSTEM, realResolverThread("wga"), RuntimeHooks.NONE);
-        awaitCondition("a's endpoint", () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        Await.until("a's endpoint", DEADLINE, () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         assertTrue(a.send(p, 0, p.length));
         await(delivered);
         assertEquals("completed", otherThread.get());
@@ -69,7 +72,7 @@ class SinkCallbackTest extends RuntimeTestSupport {
         SecretKey ka = keys.generatePrivateKey();
         SecretKey kb = keys.generatePrivateKey();
         AtomicReference<Tunnel> bRef = new AtomicReference<>();
-        byte[] reply = packet("10.214.0.2", "10.214.0.1", 30);
+        byte[] reply = ipv4("10.214.0.2", "10.214.0.1").raw(UDP, new byte[30]).build();
         PacketSink echo = (buf, off, len) -> assertTrue(bRef.get().send(reply, 0, reply.length));
         LinkedBlockingQueue<byte[]> toA = new LinkedBlockingQueue<>();
         TunnelRuntime b = open(new TunnelConfig("wgb", kb, 0, List.of(new PeerConfig(keys.publicKey(ka), null, null,
@@ -80,8 +83,8 @@ class SinkCallbackTest extends RuntimeTestSupport {
                 new Endpoint("127.0.0.1", b.status().listenPort()), List.of(IpPrefix.parse("10.214.0.0/24")), 0))),
                 (buf, off, len) -> toA.add(java.util.Arrays.copyOfRange(buf, off, off + len)), HostResolver.SYSTEM,
                 realResolverThread("wga"), RuntimeHooks.NONE);
-        awaitCondition("a's endpoint", () -> a.status().peers().get(0).endpoint() != null);
-        byte[] p = packet("10.214.0.1", "10.214.0.2", 10);
+        Await.until("a's endpoint", DEADLINE, () -> a.status().peers().get(0).endpoint() != null);
+        byte[] p = ipv4("10.214.0.1", "10.214.0.2").raw(UDP, new byte[10]).build();
         assertTrue(a.send(p, 0, p.length));
         assertArrayEquals(reply, toA.poll(DEADLINE_MS, TimeUnit.MILLISECONDS));
     }

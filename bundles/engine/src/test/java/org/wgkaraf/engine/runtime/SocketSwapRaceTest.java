@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.TunnelConfig;
+import org.wgkaraf.testsupport.Await;
 
 /** The socket swap (rebind, a new port) and the receive thread that must follow it. */
 class SocketSwapRaceTest extends RuntimeTestSupport {
@@ -49,7 +50,7 @@ class SocketSwapRaceTest extends RuntimeTestSupport {
 
         assertEquals(port, t.status().listenPort());
         sendJunk(port);
-        awaitCondition("the datagram sent after the swap to be received (and dropped as junk)", () -> totalDrops(t) == 1);
+        Await.until("the datagram sent after the swap to be received (and dropped as junk)", DEADLINE, () -> totalDrops(t) == 1);
         assertNull(t.status().lastError());
         assertTrue(t.status().running());
     }

@@ -21,15 +21,6 @@ import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
 import org.wgkaraf.api.netif.TcpService;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.Shell;
-import org.wgkaraf.engine.interop.Subnets;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.LossyRelay;
 import org.wgkaraf.netif.ModuleTunnel;
@@ -38,6 +29,15 @@ import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
 import org.wgkaraf.netif.tun.PseudoRandomStream;
 import org.wgkaraf.netif.tun.TunBackend;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.Subnets;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
 
 /**
  * Bulk TCP through a WireGuard tunnel, three ways, each direction, on a clean path and through the

@@ -3,14 +3,15 @@ package org.wgkaraf.netif.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.u16;
-import static org.wgkaraf.netif.ip.PacketBuilder.u8;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u16;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u8;
 
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 class EchoAnswerTest {
     private final Ipv4Layer layer = new Ipv4Layer();

@@ -1,10 +1,10 @@
 package org.wgkaraf.netif.ip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
-import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.u16;
-import static org.wgkaraf.netif.ip.PacketBuilder.u8;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.address;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u16;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u8;
 
 /** The IPv4 header every packet the layer originates must carry, checked field by field. */
 final class SentHeader {

@@ -2,20 +2,21 @@ package org.wgkaraf.netif.ip;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.wgkaraf.netif.ip.PacketBuilder.ACK;
-import static org.wgkaraf.netif.ip.PacketBuilder.FIN;
-import static org.wgkaraf.netif.ip.PacketBuilder.PSH;
-import static org.wgkaraf.netif.ip.PacketBuilder.RST;
-import static org.wgkaraf.netif.ip.PacketBuilder.SYN;
-import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.transportChecksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.u16;
-import static org.wgkaraf.netif.ip.PacketBuilder.u32;
-import static org.wgkaraf.netif.ip.PacketBuilder.u8;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ACK;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.FIN;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.PSH;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.RST;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.SYN;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.transportChecksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u16;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u32;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u8;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** Every TCP port is closed: segments are answered as RFC 793 answers a connection that does not exist. */
 class TcpResetTest {

@@ -3,6 +3,7 @@ package org.wgkaraf.netif.ip;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** Tunnel interfaces as the registry describes them when it attaches them. */
 public final class TunnelInterfaces {

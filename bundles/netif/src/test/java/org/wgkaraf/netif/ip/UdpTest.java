@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
-import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.ipv4;
-import static org.wgkaraf.netif.ip.PacketBuilder.transportChecksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.u16;
-import static org.wgkaraf.netif.ip.PacketBuilder.u8;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.address;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.transportChecksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u16;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u8;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.UdpSocket;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 class UdpTest {
     private static final Duration WAIT = Duration.ofSeconds(5);

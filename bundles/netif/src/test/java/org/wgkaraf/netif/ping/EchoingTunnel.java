@@ -1,8 +1,8 @@
 package org.wgkaraf.netif.ping;
 
-import static org.wgkaraf.netif.ip.PacketBuilder.address;
-import static org.wgkaraf.netif.ip.PacketBuilder.u16;
-import static org.wgkaraf.netif.ip.PacketBuilder.u8;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.address;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u16;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.u8;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.wgkaraf.api.engine.PacketSink;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * A fake tunnel with a peer behind it: echo requests come back as replies with TTL 61 after

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.wgkaraf.netif.ip.PacketBuilder.ipv4;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.ipv4;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.PingResult;
@@ -26,6 +25,7 @@ import org.wgkaraf.netif.ip.DropReason;
 import org.wgkaraf.netif.ip.Ipv4Layer;
 import org.wgkaraf.netif.ip.TunnelInterfaces;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.Await;
 
 class PingServiceImplTest {
     private static final HostPing NO_HOST_PING = (a, size, timeout) -> fail("pinged " + a + " through the host");
@@ -88,7 +88,8 @@ class PingServiceImplTest {
         assertEquals(0, r.received());
         assertEquals(100, r.lossPercent());
         assertEquals(300, r.totalMillis());
-        until("the three late replies arrived", () -> layer.drops().get(DropReason.ECHO_REPLY_UNMATCHED) == 3);
+        Await.until("the three late replies arrived", Duration.ofSeconds(10),
+                () -> layer.drops().get(DropReason.ECHO_REPLY_UNMATCHED) == 3);
     }
 
     @Test
@@ -181,7 +182,7 @@ class PingServiceImplTest {
             }
         });
         runner.start();
-        until("the first request was sent", () -> !tunnel.requests().isEmpty());
+        Await.until("the first request was sent", Duration.ofSeconds(10), () -> !tunnel.requests().isEmpty());
 
         runner.interrupt();
 
@@ -211,15 +212,5 @@ class PingServiceImplTest {
 
         assertEquals(List.of("started 127.0.0.1 127.0.0.1 8", "reply 0 8 ttl=64"), listener.events);
         assertEquals(1, r.received());
-    }
-
-    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

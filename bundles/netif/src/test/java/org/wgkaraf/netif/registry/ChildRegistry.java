@@ -2,9 +2,9 @@ package org.wgkaraf.netif.registry;
 
 import java.time.Duration;
 import java.util.List;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.IsolatedNetns;
-import org.wgkaraf.engine.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.IsolatedNetns;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
 
 /**
  * A {@link RegistryChild} in a child JVM inside a namespace, driven through its line protocol:

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.IsolatedNetns;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.Prerequisites;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.IsolatedNetns;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.Prerequisites;
 
 /**
  * The real probe and registry on a Linux network namespace the test builds: a child JVM runs them

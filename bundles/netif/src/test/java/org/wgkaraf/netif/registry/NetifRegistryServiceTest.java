@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.api.netif.NetifRegistry.Backend;
 import org.wgkaraf.api.netif.Uplink;
-import org.wgkaraf.engine.interop.Await;
+import org.wgkaraf.testsupport.Await;
 
 /** The host side of the registry: numbering, order, removal, the default interface, uplink and DNS. */
 class NetifRegistryServiceTest {

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Prerequisites;
 import org.wgkaraf.netif.ModuleTunnel;
 import org.wgkaraf.netif.ip.Bytes;
 import org.wgkaraf.netif.ip.DropReason;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Prerequisites;
 
 /**
  * Hostile and malformed segments aimed at a live connection to the Linux kernel, handed to the

@@ -4,9 +4,9 @@ import java.net.Inet4Address;
 import java.util.List;
 import org.wgkaraf.api.netif.TcpService;
 import org.wgkaraf.netif.ip.Ipv4Layer;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.ip.TunnelInterfaces;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** Two userspace IPv4 layers, 10.214.0.2 and 10.214.0.1, joined by two wires: TCP end to end in one JVM. */
 final class LayerPair implements AutoCloseable {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
 import org.wgkaraf.api.netif.TcpStatus;
-import org.wgkaraf.netif.ip.PacketBuilder;
 import org.wgkaraf.netif.spi.AcceptQueue;
 import org.wgkaraf.netif.spi.TcpBackend;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** The one TcpService over every backend: listeners on all, connects to the one that routes, status summed. */
 class TunnelTcpServiceTest {

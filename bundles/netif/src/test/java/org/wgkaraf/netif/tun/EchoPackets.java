@@ -1,11 +1,11 @@
 package org.wgkaraf.netif.tun;
 
-import static org.wgkaraf.engine.interop.Ipv4Icmp.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
 
 /**
  * Builds IPv4 ICMP echo requests into a caller's buffer and recognises the matching replies,
  * without allocating, so the allocation test measures the device alone ({@link
- * org.wgkaraf.engine.interop.Ipv4Icmp} allocates per packet; its checksum does not).
+ * org.wgkaraf.testsupport.packet.PacketBuilder} allocates per packet; its checksum does not).
  */
 final class EchoPackets {
     static final int HEADER = 20;

@@ -3,8 +3,8 @@ package org.wgkaraf.netif.tun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Shell;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Shell;
 
 /** The TUN interfaces the tests make in the root namespace: whether one exists, that it went, removing a leftover. */
 final class RootLinks {

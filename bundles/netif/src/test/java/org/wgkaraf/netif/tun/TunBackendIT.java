@@ -23,13 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Ipv4Icmp;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.RunNames;
-import org.wgkaraf.engine.interop.Shell;
-import org.wgkaraf.engine.interop.Subnets;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.RunNames;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.Subnets;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The TUN backend with the kernel as the far side: packets from the tunnel go into the OS through
@@ -56,8 +56,8 @@ class TunBackendIT {
     void setUp() {
         name = RunNames.nextLabPrefix() + "t";
         subnet = Subnets.allocate();
-        address = Ipv4Icmp.ipv4(Subnets.inner(subnet, 2));
-        peer = Ipv4Icmp.ipv4(Subnets.inner(subnet, 1));
+        address = PacketBuilder.ipv4(Subnets.inner(subnet, 2));
+        peer = PacketBuilder.ipv4(Subnets.inner(subnet, 1));
     }
 
     @AfterEach
@@ -69,7 +69,7 @@ class TunBackendIT {
     }
 
     private NetifInfo info(String ifName) {
-        return new NetifInfo(3, ifName, NetifInfo.Kind.VIRTUAL, true, true, address, Ipv4Icmp.ipv4("255.255.255.0"), Ipv4Icmp.ipv4("0.0.0.0"));
+        return new NetifInfo(3, ifName, NetifInfo.Kind.VIRTUAL, true, true, address, PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
     }
 
     private TunAttachment attach() throws IOException {

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Ipv4Icmp;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.RunNames;
-import org.wgkaraf.engine.interop.Shell;
-import org.wgkaraf.engine.interop.Subnets;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.RunNames;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.Subnets;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * A real TUN interface in the root namespace (needs root and /dev/net/tun): its configuration as
@@ -61,8 +61,8 @@ class TunDeviceIT {
     @BeforeEach
     void setUp() {
         subnet = Subnets.allocate();
-        address = Ipv4Icmp.ipv4(Subnets.inner(subnet, 1));
-        peer = Ipv4Icmp.ipv4(Subnets.inner(subnet, 2));
+        address = PacketBuilder.ipv4(Subnets.inner(subnet, 1));
+        peer = PacketBuilder.ipv4(Subnets.inner(subnet, 2));
         addressBytes = address.getAddress();
         peerBytes = peer.getAddress();
     }

@@ -7,11 +7,11 @@ import java.net.Inet4Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.wgkaraf.engine.interop.Ipv4Icmp;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** Arguments {@link TunDevice#open} refuses before it touches the OS. */
 class TunDeviceTest {
-    private static final Inet4Address ADDRESS = Ipv4Icmp.ipv4("10.214.0.1");
+    private static final Inet4Address ADDRESS = PacketBuilder.ipv4("10.214.0.1");
 
     @ParameterizedTest(name = "name \"{0}\"")
     @ValueSource(strings = {"", "wgkt-sixteen-chr", "wg 3", "wg/3", "wg:3", "wg%d", ".", ".."})

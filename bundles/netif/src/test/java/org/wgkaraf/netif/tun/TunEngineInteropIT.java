@@ -30,17 +30,17 @@ import org.wgkaraf.api.engine.SecretKey;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Ipv4Icmp;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.Shell;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The whole path with the OS at both ends: programs in the root namespace use a TUN interface
@@ -71,7 +71,7 @@ class TunEngineInteropIT {
         lab = Lab.open();
         ns = lab.netns();
         tunName = lab.prefix() + "t";
-        tunAddress = Ipv4Icmp.ipv4(ns.innerAddress(2));
+        tunAddress = PacketBuilder.ipv4(ns.innerAddress(2));
         engine = new EngineService();
         SecretKey key = engine.generatePrivateKey();
         peer = lab.wireguardGo(ns, WgKeys.generate(), PORT, ns.innerAddress(1) + "/24", List.of(new WireGuardGoPeer.PeerSpec(
@@ -90,7 +90,7 @@ class TunEngineInteropIT {
         tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
         key.destroy();
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
-                Ipv4Icmp.ipv4("255.255.255.0"), Ipv4Icmp.ipv4("0.0.0.0"));
+                PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
         attachment = (TunAttachment) new TunBackend().attach(info, tunnel::send);
         toOs.set(attachment);
     }

@@ -27,19 +27,19 @@ import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
-import org.wgkaraf.engine.interop.Await;
-import org.wgkaraf.engine.interop.Ipv4Icmp;
-import org.wgkaraf.engine.interop.Lab;
-import org.wgkaraf.engine.interop.NamespaceJvm;
-import org.wgkaraf.engine.interop.Netns;
-import org.wgkaraf.engine.interop.Prerequisites;
-import org.wgkaraf.engine.interop.Shell;
-import org.wgkaraf.engine.interop.WgKeys;
-import org.wgkaraf.engine.interop.WireGuardGoPeer;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.TcpPeer;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
+import org.wgkaraf.testsupport.Await;
+import org.wgkaraf.testsupport.interop.Lab;
+import org.wgkaraf.testsupport.interop.NamespaceJvm;
+import org.wgkaraf.testsupport.interop.Netns;
+import org.wgkaraf.testsupport.interop.Prerequisites;
+import org.wgkaraf.testsupport.interop.Shell;
+import org.wgkaraf.testsupport.interop.WgKeys;
+import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * The one TcpService on the TUN backend: the OS carries TCP over a TUN interface that the Java
@@ -70,7 +70,7 @@ class TunTcpServiceIT {
         lab = Lab.open();
         ns = lab.netns();
         tunName = lab.prefix() + "t";
-        tunAddress = Ipv4Icmp.ipv4(ns.innerAddress(2));
+        tunAddress = PacketBuilder.ipv4(ns.innerAddress(2));
         engine = new EngineService();
         SecretKey key = engine.generatePrivateKey();
         peer = lab.wireguardGo(ns, WgKeys.generate(), WG_PORT, ns.innerAddress(1) + "/24", List.of(new WireGuardGoPeer.PeerSpec(
@@ -92,7 +92,7 @@ class TunTcpServiceIT {
     /** Makes the TUN interface (the registry would, on registration) and waits for the handshake. */
     private void attach() throws IOException {
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
-                Ipv4Icmp.ipv4("255.255.255.0"), Ipv4Icmp.ipv4("0.0.0.0"));
+                PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
         toOs.set(backend.attach(info, tunnel::send));
         Await.until("a ping through " + tunName + " is answered (handshake done)", Duration.ofSeconds(30),
                 () -> Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", peer.tunnelAddress()).tryRun().ok());
@@ -175,7 +175,7 @@ class TunTcpServiceIT {
         long seed = 9;
         NamespaceJvm sink = kernelPeer("sink", ns.innerAddress(1), "6103", String.valueOf(seed), String.valueOf(8 << 20));
         sink.awaitLine("the kernel listens", Duration.ofSeconds(30), "ready"::equals);
-        try (TcpConnection c = tcp.connect(Ipv4Icmp.ipv4(ns.innerAddress(1)), 6103, Duration.ofSeconds(10))) {
+        try (TcpConnection c = tcp.connect(PacketBuilder.ipv4(ns.innerAddress(1)), 6103, Duration.ofSeconds(10))) {
             assertEquals(tunAddress, c.local().getAddress(), "bound to the tunnel address");
             byte[] buf = new byte[64 * 1024];
             PseudoRandomStream stream = new PseudoRandomStream(seed);

@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * A wireguard-go process serving one interface inside a {@link Netns}, configured with {@code wg}.
@@ -141,22 +142,24 @@ public final class WireGuardGoPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the UAPI socket and the interface. Failures are IllegalStateExceptions, which
+     * {@link #start()} answers by stopping the process.
+     */
     private void awaitReady() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!(Files.exists(uapiSocket()) && ns.hasLink(ifName))) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("wireguard-go " + ifName + " exited with " + process.exitValue()
-                        + " before its interface came up; log:\n" + logTail(20));
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("wireguard-go " + ifName + " made no UAPI socket within 10 s; log:\n" + logTail(20));
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean[] ready = {false};
+        try {
+            Await.until("wireguard-go " + ifName + " made its UAPI socket and interface, or exited", Duration.ofSeconds(10),
+                    () -> (ready[0] = Files.exists(uapiSocket()) && ns.hasLink(ifName)) || !process.isAlive());
+        } catch (AssertionError e) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("interrupted while starting wireguard-go", e);
             }
+            throw new IllegalStateException("wireguard-go " + ifName + " made no UAPI socket within 10 s; log:\n" + logTail(20), e);
+        }
+        if (!ready[0]) {
+            throw new IllegalStateException("wireguard-go " + ifName + " exited with " + process.exitValue()
+                    + " before its interface came up; log:\n" + logTail(20));
         }
     }
 

@@ -1,6 +1,4 @@
-package org.wgkaraf.engine.interop;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package org.wgkaraf.testsupport.interop;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the interop tests need from the machine. Missing pieces make the tests FAIL with a message
- * saying what to install: in CI a silently skipped interop test would look like a passing one.
+ * What the interop tests need from the machine. Missing pieces make the tests FAIL (an
+ * AssertionError) with a message saying what to install: in CI a silently skipped interop test
+ * would look like a passing one.
  */
 public final class Prerequisites {
     public static final String INSTALL = "apt-get install -y --no-install-recommends wireguard-go wireguard-tools iproute2 iputils-ping";
@@ -29,7 +28,7 @@ public final class Prerequisites {
     public static void check() {
         List<String> p = problems();
         if (!p.isEmpty()) {
-            fail("interop tests cannot run on this machine:\n  - " + String.join("\n  - ", p)
+            throw new AssertionError("interop tests cannot run on this machine:\n  - " + String.join("\n  - ", p)
                     + "\nThey need root, /dev/net/tun and: " + INSTALL);
         }
     }
@@ -46,7 +45,7 @@ public final class Prerequisites {
 
     private static void failUnlessEmpty(List<String> p) {
         if (!p.isEmpty()) {
-            fail("this test cannot run on this machine:\n  - " + String.join("\n  - ", p));
+            throw new AssertionError("this test cannot run on this machine:\n  - " + String.join("\n  - ", p));
         }
     }
 

@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,11 +24,11 @@ public final class Netns implements AutoCloseable {
 
     /** A veth pair between two namespaces, with 10.213.M.1 on this side and 10.213.M.2 on the other. */
     public record NsLink(Netns a, String ifA, Netns b, String ifB, int subnet) {
-        String addressA() {
+        public String addressA() {
             return Subnets.outer(subnet, 1);
         }
 
-        String addressB() {
+        public String addressB() {
             return Subnets.outer(subnet, 2);
         }
     }

@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.wgkaraf.testsupport.Await;
 
 /**
  * A Java program in a child JVM inside a network namespace, on this JVM's class path: for what a

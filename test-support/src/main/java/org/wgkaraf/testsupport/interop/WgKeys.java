@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.SecretKey;

@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.packet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,17 +11,25 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class Ipv4IcmpTest {
-    private static final Inet4Address JAVA = Ipv4Icmp.ipv4("10.214.7.2");
-    private static final Inet4Address PEER = Ipv4Icmp.ipv4("10.214.7.1");
+    private static final Inet4Address JAVA = PacketBuilder.ipv4("10.214.7.2");
+    private static final Inet4Address PEER = PacketBuilder.ipv4("10.214.7.1");
 
     @Test
     void checksumOfAKnownIpv4HeaderMatchesTheWiresValue() {
         // A UDP packet's header as captured on the wire; its checksum field holds 0xb861.
         byte[] h = HexFormat.of().parseHex("450000730000400040110000c0a80001c0a800c7");
-        assertEquals(0xb861, Ipv4Icmp.checksum(h, 0, h.length));
+        assertEquals(0xb861, PacketBuilder.checksum(h, 0, h.length));
         h[10] = (byte) 0xb8;
         h[11] = 0x61;
-        assertEquals(0, Ipv4Icmp.checksum(h, 0, h.length), "a header with a correct checksum sums to zero");
+        assertEquals(0, PacketBuilder.checksum(h, 0, h.length), "a header with a correct checksum sums to zero");
+    }
+
+    @Test
+    void echoRequestIsExactlyTheseBytes() {
+        // Identification = sequence (7), DF, TTL 64, both checksums as a kernel computes them.
+        byte[] p = Ipv4Icmp.echoRequest(JAVA, PEER, 0x1234, 7, "odd-length payload".getBytes());
+        assertEquals("4500002e000740004001171a0ad607020ad60701" + "0800734012340007" + HexFormat.of().formatHex("odd-length payload".getBytes()),
+                HexFormat.of().formatHex(p));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,14 +1,16 @@
-package org.wgkaraf.engine.interop;
+package org.wgkaraf.testsupport.packet;
+
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import org.wgkaraf.api.engine.IpPrefix;
 
 /**
- * IPv4 ICMP echo packets for the Java side of interop tests, until the netif layer answers pings
- * itself: builds echo requests, parses what the tunnel delivers, and builds the reply to a request.
+ * IPv4 ICMP echo packets for a Java end of a tunnel that is not a host (the engine alone, in its
+ * interop tests): builds echo requests, parses what the tunnel delivers, and builds the reply to a
+ * request. Headers and checksums come from {@link PacketBuilder}.
  */
 public final class Ipv4Icmp {
     public static final int PROTOCOL_ICMP = 1;
@@ -24,11 +26,11 @@ public final class Ipv4Icmp {
     public record Packet(Inet4Address source, Inet4Address destination, int protocol, int ttl, int totalLength,
                   boolean headerChecksumOk, int icmpType, int icmpCode, int icmpId, int icmpSeq,
                   boolean icmpChecksumOk, byte[] icmpData) {
-        boolean isEchoRequest() {
+        public boolean isEchoRequest() {
             return protocol == PROTOCOL_ICMP && icmpType == ECHO_REQUEST && icmpCode == 0;
         }
 
-        boolean isEchoReply() {
+        public boolean isEchoReply() {
             return protocol == PROTOCOL_ICMP && icmpType == ECHO_REPLY && icmpCode == 0;
         }
     }
@@ -36,29 +38,16 @@ public final class Ipv4Icmp {
     private Ipv4Icmp() {
     }
 
-    /** An IPv4 packet (no options, TTL 64, DF) carrying an ICMP echo request. */
+    /**
+     * An IPv4 packet (no options, TTL 64, DF) carrying an ICMP echo request; its identification is
+     * the sequence number, which keeps it distinct.
+     */
     public static byte[] echoRequest(Inet4Address src, Inet4Address dst, int id, int seq, byte[] payload) {
         int total = IP_HEADER + ICMP_HEADER + payload.length;
         if (total > 65535) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes does not fit an IPv4 packet");
         }
-        byte[] p = new byte[total];
-        p[0] = 0x45; // version 4, header of 5 words
-        putShort(p, 2, total);
-        putShort(p, 4, seq); // identification: any value; the sequence keeps it distinct
-        putShort(p, 6, 0x4000); // don't fragment
-        p[8] = 64;
-        p[9] = PROTOCOL_ICMP;
-        System.arraycopy(src.getAddress(), 0, p, 12, 4);
-        System.arraycopy(dst.getAddress(), 0, p, 16, 4);
-        putShort(p, 10, checksum(p, 0, IP_HEADER));
-        int icmp = IP_HEADER;
-        p[icmp] = ECHO_REQUEST;
-        putShort(p, icmp + 4, id);
-        putShort(p, icmp + 6, seq);
-        System.arraycopy(payload, 0, p, icmp + ICMP_HEADER, payload.length);
-        putShort(p, icmp + 2, checksum(p, icmp, total - icmp));
-        return p;
+        return PacketBuilder.ipv4(src, dst).identification(seq).echoRequest(id, seq, payload).build();
     }
 
     /** Parses an IPv4 packet; throws IllegalArgumentException when it is not one. */
@@ -118,32 +107,6 @@ public final class Ipv4Icmp {
         putShort(p, IP_HEADER + 2, 0);
         putShort(p, IP_HEADER + 2, checksum(p, IP_HEADER, icmpLen));
         return p;
-    }
-
-    /**
-     * The Internet checksum (RFC 1071) of a range: with its checksum field zeroed it yields the value
-     * to store; over a range that holds a correct checksum it yields 0.
-     */
-    public static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        int i = 0;
-        for (; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        }
-        if (i < len) {
-            sum += (b[off + i] & 0xff) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
-    }
-
-    public static Inet4Address ipv4(String literal) {
-        if (IpPrefix.parseLiteral(literal) instanceof Inet4Address v4) {
-            return v4;
-        }
-        throw new IllegalArgumentException(literal + " is not an IPv4 address");
     }
 
     private static Inet4Address address(byte[] b, int off) {

@@ -1,4 +1,4 @@
-package org.wgkaraf.netif.ip;
+package org.wgkaraf.testsupport.packet;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -6,9 +6,10 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * Builds the IPv4 packets tests feed the layer: well-formed by default (header length, total
- * length and every checksum computed), with a setter for each field a test wants wrong.
- * Checksums are computed by {@link #checksum}, written here independently of the layer's code.
+ * Builds IPv4 packets for tests: ICMP messages, UDP datagrams, TCP segments or any payload,
+ * well-formed by default (header length, total length and every checksum computed), with a setter
+ * for each field a test wants wrong. Checksums are computed by {@link #checksum} and {@link
+ * #transportChecksum}, written here independently of the code under test.
  */
 public final class PacketBuilder {
     public static final int ICMP = 1;
@@ -37,12 +38,17 @@ public final class PacketBuilder {
     private int extraBytes;
     private Integer truncateTo;
 
-    private PacketBuilder(String source, String destination) {
-        this.source = ipv4(source).getAddress();
-        this.destination = ipv4(destination).getAddress();
+    private PacketBuilder(Inet4Address source, Inet4Address destination) {
+        this.source = source.getAddress();
+        this.destination = destination.getAddress();
     }
 
+    /** A packet from {@code source} to {@code destination}, both IPv4 literals. */
     public static PacketBuilder ipv4(String source, String destination) {
+        return new PacketBuilder(ipv4(source), ipv4(destination));
+    }
+
+    public static PacketBuilder ipv4(Inet4Address source, Inet4Address destination) {
         return new PacketBuilder(source, destination);
     }
 
@@ -110,6 +116,12 @@ public final class PacketBuilder {
 
     public PacketBuilder totalLength(int t) {
         totalLength = t;
+        return this;
+    }
+
+    /** The identification field (default 0x1234). */
+    public PacketBuilder identification(int id) {
+        identification = id;
         return this;
     }
 
@@ -220,10 +232,17 @@ public final class PacketBuilder {
         return checksum(pseudo, 0, pseudo.length);
     }
 
+    /** The address a dotted-quad literal names; never a name lookup. */
     public static Inet4Address ipv4(String literal) {
-        String[] parts = literal.split("\\.");
+        String[] parts = literal.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException(literal + " is not an IPv4 address");
+        }
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
+            if (!parts[i].matches("[0-9]{1,3}") || Integer.parseInt(parts[i]) > 255) {
+                throw new IllegalArgumentException(literal + " is not an IPv4 address");
+            }
             b[i] = (byte) Integer.parseInt(parts[i]);
         }
         try {
