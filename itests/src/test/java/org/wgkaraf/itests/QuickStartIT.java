@@ -187,7 +187,7 @@ public class QuickStartIT {
         assertTrue(status, status.contains("peer_port: 70000 is out of range"));
         assertTrue(status, up(status));
         setThroughConfigAdmin("peer_port", "51820");
-        awaitShell("wireguard status", s -> !s.contains("refused configuration:") && up(s), 10);
+        awaitShell("wireguard status", s -> !s.contains("refused configuration:") && up(s), 30);
         assertEquals("no new handshake was needed", handshake, TestNetwork.serverLatestHandshake());
     }
 

@@ -44,6 +44,9 @@ final class ConfigStore {
     static final String FILE_PROPERTY = "felix.fileinstall.filename";
     /** How long a change waits for the file installer to write it into the file. */
     static final long FILE_WAIT_MILLIS = 5_000;
+    /** Longer than the file installer's write-back of a small file, and shorter than its 1 s poll. */
+    static final long SETTLE_MILLIS = 250;
+    static final int WRITE_ATTEMPTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
 
@@ -108,6 +111,24 @@ final class ConfigStore {
         return changed;
     }
 
+    /**
+     * Puts {@code values} back if the configuration still holds none of their keys (it was emptied,
+     * and nobody has set anything since); otherwise leaves it alone.
+     *
+     * @return whether the values were put back
+     */
+    synchronized boolean restoreIfEmptied(Map<String, String> values) throws IOException {
+        Dictionary<String, Object> props = read();
+        for (String key : values.keySet()) {
+            if (props.get(key) != null) {
+                return false;
+            }
+        }
+        values.forEach(props::put);
+        write(props);
+        return true;
+    }
+
     private void write(Dictionary<String, Object> props) throws IOException {
         Map<String, String> values = values(props);
         Object fileName = props.get(FILE_PROPERTY);
@@ -118,9 +139,26 @@ final class ConfigStore {
             awaitConfiguration(values);
             return;
         }
-        configuration().update(props);
-        if (file != null) {
+        for (int attempt = 1; ; attempt++) {
+            configuration().update(props);
+            if (file == null) {
+                return;
+            }
             awaitFile(file, values);
+            // The file installer writes the file in place and polls it: a poll in the middle of
+            // its own write reads part of the file and applies it, rolling ConfigAdmin (and then
+            // the file) back. Seen under heavy load (docs/karaf.md). Settle, check both, and
+            // write again if either lost the change.
+            pauseMillis(SETTLE_MILLIS);
+            Map<String, String> held = values(Dictionaries.copy(configuration().getProperties()));
+            if (held.equals(values) && values.equals(readFile(file))) {
+                return;
+            }
+            if (attempt == WRITE_ATTEMPTS) {
+                LOG.warn("{} lost a change {} times in a row; it holds: {}", WireGuardSettings.PID, attempt, held.keySet());
+                return;
+            }
+            LOG.info("{}: Karaf's file installer rolled a change back; writing it again", WireGuardSettings.PID);
         }
     }
 
@@ -167,8 +205,12 @@ final class ConfigStore {
     }
 
     private static void pause() {
+        pauseMillis(20);
+    }
+
+    private static void pauseMillis(long millis) {
         try {
-            Thread.sleep(20);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the configuration was being written", e);

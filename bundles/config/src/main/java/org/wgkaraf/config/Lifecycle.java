@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,8 @@ final class Lifecycle implements NetworkListener {
     private boolean active = true;
     private WireGuardConfig config;
     private Map<String, String> acceptedValues = Map.of();
+    /** The instances the accepted configuration set, as ConfigAdmin should hold them (secrets (hidden)). */
+    private Map<String, String> acceptedGiven = Map.of();
     private String refused;
     private String notConfigured = "not configured: set network.wireguard";
     private boolean networkReady;
@@ -246,6 +249,7 @@ final class Lifecycle implements NetworkListener {
             WireGuardConfig.Change change = next.changeFrom(config);
             config = next;
             acceptedValues = Judgement.shown(properties);
+            acceptedGiven = given(properties);
             refused = null;
             judgement = Judgement.NONE;
             if (running != null) {
@@ -262,8 +266,13 @@ final class Lifecycle implements NetworkListener {
             // looks exactly like this (docs/karaf.md), and must not cut the owner off.
             refused = "every value of network.wireguard was removed";
             judgement = new Judgement(Map.of(), acceptedValues);
-            LOG.warn("network.wireguard refused: {}; {}", refused,
+            LOG.warn("network.wireguard refused: {}; {}; the accepted values are written back", refused,
                     running != null ? "the tunnel keeps its previous configuration" : "the tunnel is not started");
+            // And healed: the file installer would otherwise write the emptied configuration to
+            // etc/network.wireguard.cfg, and the owner's settings would be gone at the next start.
+            // On purpose, a configuration is removed with config:delete, never by emptying it.
+            Map<String, String> restore = acceptedGiven;
+            thread.run(() -> restore(restore));
         } else if (v.empty()) {
             // Never configured: nothing to run.
             refused = null;
@@ -301,6 +310,29 @@ final class Lifecycle implements NetworkListener {
             }
             case NEW_TUNNEL -> closeTunnel();
         }
+    }
+
+    private void restore(Map<String, String> values) {
+        try {
+            if (store.restoreIfEmptied(values)) {
+                LOG.info("network.wireguard: the accepted values were written back to ConfigAdmin and its file");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot write the accepted values of network.wireguard back: {}", e.toString());
+        }
+    }
+
+    /** The instances set in {@code properties}, as strings, secrets as (hidden) (the secret store holds them). */
+    private static Map<String, String> given(Map<String, Object> properties) {
+        Map<String, String> out = new TreeMap<>();
+        for (Instance i : Instance.values()) {
+            Object raw = properties == null ? null : properties.get(i.key());
+            String v = raw == null ? "" : raw.toString().strip();
+            if (!v.isEmpty()) {
+                out.put(i.key(), i.secret() ? SecretStore.HIDDEN : v);
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private void hideKeys(Map<String, String> clearKeys) {

@@ -1,6 +1,7 @@
 package org.wgkaraf.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -90,5 +91,61 @@ class ConfigStoreTest {
         assertEquals("172.16.10.20", fileValue(file, "local_ip_address"));
         assertEquals("172.16.10.20", configAdmin.get("local_ip_address"));
         assertTrue(Files.readString(file).startsWith("# network.wireguard"), "a comment says what the file is");
+    }
+    @Test
+    void anEmptiedConfigurationGetsTheGivenValuesBackAndTheFileHoldsThem() throws Exception {
+        Path file = Files.writeString(dir.resolve("network.wireguard.cfg"), "# comments\n");
+        configAdmin.put(Map.of(ConfigStore.FILE_PROPERTY, file.toUri().toString()));
+        writeBackLater(file);
+        ConfigStore store = new ConfigStore(configAdmin.admin, file);
+        assertTrue(store.restoreIfEmptied(Map.of("peer_port", "51820", "local_private_key", SecretStore.HIDDEN)));
+        assertEquals("51820", configAdmin.asMap().get("peer_port"));
+        assertEquals(SecretStore.HIDDEN, fileValue(file, "local_private_key"));
+    }
+
+    @Test
+    void aConfigurationSetMeanwhileIsLeftAlone() throws Exception {
+        Path file = Files.writeString(dir.resolve("network.wireguard.cfg"), "# comments\n");
+        configAdmin.put(Map.of(ConfigStore.FILE_PROPERTY, file.toUri().toString(), "peer_port", "51999"));
+        ConfigStore store = new ConfigStore(configAdmin.admin, file);
+        assertFalse(store.restoreIfEmptied(Map.of("peer_port", "51820", "local_port", "11010")));
+        assertEquals("51999", configAdmin.asMap().get("peer_port"));
+        assertEquals(null, configAdmin.asMap().get("local_port"));
+    }
+    /**
+     * The file installer read its own write half-way and applied that: ConfigAdmin and the file
+     * lose the change just made. The store notices and writes it again.
+     */
+    @Test
+    void aChangeRolledBackByTheFileInstallerIsWrittenAgain() throws Exception {
+        Path file = Files.writeString(dir.resolve("network.wireguard.cfg"), "peer_port = 51820\n");
+        configAdmin.put(Map.of(ConfigStore.FILE_PROPERTY, file.toUri().toString(), "peer_port", "51820"));
+        java.util.concurrent.atomic.AtomicInteger rollbacks = new java.util.concurrent.atomic.AtomicInteger();
+        configAdmin.onUpdate = props -> new Thread(() -> {
+            try {
+                Thread.sleep(50);
+                Properties p = new Properties();
+                props.forEach((k, v) -> {
+                    if (!k.equals(ConfigStore.FILE_PROPERTY)) {
+                        p.setProperty(k, v.toString());
+                    }
+                });
+                try (var w = Files.newBufferedWriter(file)) {
+                    p.store(w, null);
+                }
+                if (props.containsKey("local_port") && rollbacks.getAndIncrement() == 0) {
+                    // The partial read: the file as it was, applied to ConfigAdmin, written back.
+                    Thread.sleep(50);
+                    Files.writeString(file, "peer_port = 51820\n");
+                    configAdmin.put(Map.of(ConfigStore.FILE_PROPERTY, file.toUri().toString(), "peer_port", "51820"));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).start();
+        new ConfigStore(configAdmin.admin, file).update(props -> props.put("local_port", "11010"));
+        assertEquals("11010", configAdmin.asMap().get("local_port"), "ConfigAdmin holds the change");
+        assertEquals("11010", fileValue(file, "local_port"), "and so does the file");
+        assertTrue(rollbacks.get() >= 2, "it was rolled back once and written again");
     }
 }

@@ -261,16 +261,29 @@ class WireGuardClientTest {
         assertNull(client.get(org.wgkaraf.api.wireguard.Instance.LOCAL_IP_ADDRESS).refused());
     }
 
+    /**
+     * Karaf's file installer can read etc/network.wireguard.cfg while it is being written and
+     * hand ConfigAdmin an empty configuration, which it would then write back to the file. The
+     * client refuses it, keeps the tunnel, and writes the accepted values back.
+     */
     @Test
-    void anEmptiedConfigurationIsRefusedAndTheTunnelKeepsRunning() throws Exception {
+    void anEmptiedConfigurationIsRefusedTheTunnelKeepsRunningAndTheValuesComeBack() throws Exception {
         client = newClient(config(25));
         networkReady(uplink("eth0", "192.168.1.12"));
         Await.until("peer up", WAIT, () -> client.status().peerUp());
+        Await.until("the keys hidden in ConfigAdmin", WAIT,
+                () -> SecretStore.HIDDEN.equals(configAdmin.asMap().get("local_private_key")));
+        Map<String, Object> accepted = new HashMap<>(configAdmin.asMap());
+        java.time.Instant handshake = client.status().tunnel().peers().get(0).latestHandshake();
         configAdmin.put(Map.of());
-        Await.until("refused", WAIT, () -> client.status().refused() != null);
-        assertEquals("every value of network.wireguard was removed", client.status().refused());
-        assertTrue(client.status().peerUp(), "the tunnel keeps its configuration");
+        Await.until("the accepted values back in ConfigAdmin", WAIT, () -> {
+            Map<String, Object> now = configAdmin.asMap();
+            return accepted.entrySet().stream().allMatch(e -> e.getValue().toString().equals(String.valueOf(now.get(e.getKey()))));
+        });
+        Await.until("nothing refused once they are back", WAIT, () -> client.status().refused() == null);
+        assertTrue(client.status().peerUp(), "the tunnel kept its configuration");
         assertEquals(1, registry.open().size());
+        assertEquals(handshake, client.status().tunnel().peers().get(0).latestHandshake(), "no new handshake: the tunnel was never rebuilt");
         client.stop();
         assertTrue(registry.open().isEmpty(), "wireguard stop stops it");
     }
