@@ -419,7 +419,10 @@ final class Tcb {
         }
     }
 
-    /** The persist timer fired (RFC 9293 3.8.6.1): probe the zero window, back off, give up only when unanswered. */
+    /**
+     * The persist timer fired (RFC 9293 3.8.6.1): probe the window (with what it takes, if it is
+     * open, see {@link Transmitter}), back off, give up only when unanswered.
+     */
     private void persistExpired(long now) {
         if (++retries > config.maxRetransmissions()) {
             reset(sndNxt, ConnectionError.TIMED_OUT);
@@ -439,12 +442,14 @@ final class Tcb {
     }
 
     /**
-     * Arms or stops the persist timer: it runs while data waits, nothing is in flight, and the
-     * peer's window leaves no room to send any of it.
+     * Arms or stops the persist timer, when the transmitter found nothing it may send: it runs
+     * while data waits and nothing is in flight. Then the peer's window holds it back: closed, or
+     * smaller than sender SWS avoidance sends into (RFC 9293 3.8.6.2.1). Either way no ACK is
+     * coming, and a window update the peer sent may have been lost.
      */
     void updatePersist(long now) {
         boolean stalled = state.synchronizedState() && state != TcpState.TIME_WAIT && retransmissions.isEmpty()
-                && (unsentData() > 0 || finQueued && !finSent) && sndUna + sndWnd - sndNxt <= 0;
+                && (unsentData() > 0 || finQueued && !finSent);
         if (!stalled) {
             persistAt = NEVER;
             persistBackoff = 0;
