@@ -311,13 +311,14 @@ final class Tcb {
         }
     }
 
-    /** Resets the connection at once (RFC 9293 3.10.5, ABORT). */
+    /**
+     * Resets the connection at once (RFC 9293 3.10.5, ABORT). After a graceful end only the
+     * unread data is left: it is dropped, and its memory goes back to the pool.
+     */
     void abort(long now) {
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> reset(sndNxt, ConnectionError.ABORTED);
-            case CLOSED -> {
-                // nothing left
-            }
+            case CLOSED -> receiveBuffer.discard();
             default -> terminate(ConnectionError.ABORTED);
         }
     }
