@@ -159,7 +159,7 @@ public final class TcpFuzzHarness {
     }
 
     /** Runs the operations of {@code input} against a new layer, then closes it; returns the harness to look at. */
-    static TcpFuzzHarness run(byte[] input) {
+    public static TcpFuzzHarness run(byte[] input) {
         TcpFuzzHarness h = new TcpFuzzHarness(input);
         h.execute();
         h.closeLayer();
@@ -211,14 +211,16 @@ public final class TcpFuzzHarness {
      * {@value #OPS} selects it; reads past the input's end give zeros. "u8 peer" selects one of
      * the four-tuples B knows, "u8 app" one of the connections the application holds.
      * <ol start="0">
-     *   <li>SYN: u8 slot (B's port 40000 + slot mod 6), u8 options (bit 0 window scale: u8 shift;
-     *       bit 1 SACK permitted; bit 2 timestamps; bit 3 MSS: u16; bit 4 to the closed port 23;
-     *       bit 5 data: u8 length; bit 6 FIN), u16 window, u16 added to B's next ISN: B opens a
-     *       new incarnation of that four-tuple.</li>
+     *   <li>SYN: u8 slot (B's port 40000 + slot mod 6), u8 options (bit 0 window scale, bit 1
+     *       SACK permitted, bit 2 timestamps, bit 3 MSS, bit 4 to the closed port 23, bit 5 data,
+     *       bit 6 FIN), u16 window, u16 added to B's next ISN, then the arguments of the options
+     *       present: u8 shift, u16 MSS, u8 data length. B opens a new incarnation of that
+     *       four-tuple.</li>
      *   <li>SEGMENT: u8 peer, u8 flags, s16 from B's next sequence number, s16 from the highest A
-     *       sent, u16 window, u8 options (bit 0 timestamps, bit 5 with a TSval u8 behind B's
-     *       clock; bit 1 SACK: u8 blocks, each s16 from the ACK and u16 long; bit 2 MSS: u16; bit
-     *       3 window scale: u8; bit 4 SACK permitted), u16 data length (mod 2 MSS + 1).</li>
+     *       sent, u16 window, u8 options (bit 0 timestamps, bit 5 with a TSval behind B's clock;
+     *       bit 1 SACK; bit 2 MSS; bit 3 window scale; bit 4 SACK permitted), then the arguments
+     *       of the options present, in that order (u8 how far behind; u8 blocks, each s16 from the
+     *       ACK and u16 long; u16 MSS; u8 shift), then u16 data length (mod 2 MSS + 1).</li>
      *   <li>ACK: u8 peer, u8 window (0: 65535, else times 256), u8 data length (times 8), u8 bit
      *       0 FIN, bit 1 PSH: B acknowledges everything at its next sequence number.</li>
      *   <li>TIME: u16 times 4 ms pass; the timers run as the timer thread would run them.</li>
