@@ -66,7 +66,7 @@ public final class TcpFuzzHarness {
     static final int FIRST_PEER_PORT = 40000;
     /** B's listening ports that A connects to. */
     static final int[] SERVER_PORTS = {80, 81};
-    static final int OPS = 11;
+    static final int OPS = 12;
     static final int SYN = 0;
     static final int SEGMENT = 1;
     static final int ACK = 2;
@@ -78,6 +78,8 @@ public final class TcpFuzzHarness {
     static final int CONNECT = 8;
     static final int LISTEN = 9;
     static final int RAW = 10;
+    static final int ROUNDS = 11;
+    private static final int MAX_ROUNDS = 24;
     private static final int MAX_OPS = 64;
     private static final int MAX_TIMER_RUNS = 400;
     private static final long START = 1_000_000_000L;
@@ -134,6 +136,35 @@ public final class TcpFuzzHarness {
         /** One past the highest sequence number A sent, SYN and FIN included. */
         int aNext;
         int aTsVal;
+        /** A's ISN, and B's receiving side as a real receiver would keep it (for {@link #ROUNDS}). */
+        int aIss;
+        /** A's segments (start, end, as offsets from A's ISN) sent since B last received. */
+        final List<int[]> inFlight = new ArrayList<>();
+        /** One past what B received in order, as an offset from A's ISN. */
+        int received;
+        /** What B holds beyond a gap: disjoint ranges of offsets, sorted. */
+        final List<int[]> beyond = new ArrayList<>();
+
+        /** B receives A's segment of offsets [s, e): in order, or kept beyond a gap. */
+        void receive(int s, int e) {
+            if (e <= received) {
+                return;
+            }
+            s = Math.max(s, received);
+            int i = 0;
+            while (i < beyond.size() && beyond.get(i)[1] < s) {
+                i++;
+            }
+            while (i < beyond.size() && beyond.get(i)[0] <= e) {
+                int[] r = beyond.remove(i);
+                s = Math.min(s, r[0]);
+                e = Math.max(e, r[1]);
+            }
+            beyond.add(i, new int[] {s, e});
+            while (!beyond.isEmpty() && beyond.get(0)[0] <= received) {
+                received = Math.max(received, beyond.remove(0)[1]);
+            }
+        }
 
         Peer(int aPort, int bPort) {
             this.aPort = aPort;
@@ -232,6 +263,12 @@ public final class TcpFuzzHarness {
      *   <li>LISTEN: u8 backlog: stops listening on port 22, or listens again.</li>
      *   <li>RAW: u8 peer, u8 length (of up to 255), u8 mode, then the bytes: a TCP segment as the
      *       input wrote it (bit 0: the peer's ports written in; bit 1: its checksum computed).</li>
+     *   <li>ROUNDS: u8 peer, u8 rounds (mod 24, plus one), u8 round-trip time in ms (plus one),
+     *       u8 loss pattern, u8 segments written a round (mod 4): a transfer as a path makes it.
+     *       Each round the application writes, a round-trip time passes (timers run), B receives
+     *       what A sent since the last round except the segments the pattern drops (bit i drops
+     *       the i-th, modulo 8; the pattern turns by one each round), and B acknowledges as a
+     *       receiver does (cumulative ACK, SACK blocks for what it holds beyond a gap).</li>
      * </ol>
      */
     void execute() {
@@ -248,7 +285,8 @@ public final class TcpFuzzHarness {
                 case ACCEPT -> accept();
                 case CONNECT -> connect();
                 case LISTEN -> toggleListener();
-                default -> raw();
+                case RAW -> raw();
+                default -> rounds();
             }
             if (TRACE) {
                 System.out.println("op " + op + " at " + (now - START) / 1_000_000 + " ms: " + tcp.describe().replace("\n", "; ")
@@ -438,6 +476,48 @@ public final class TcpFuzzHarness {
         }
     }
 
+    private void rounds() {
+        Peer p = anyPeer();
+        int rounds = 1 + in.u8() % MAX_ROUNDS;
+        long rtt = (1 + in.u8()) * 1_000_000L;
+        int pattern = in.u8();
+        int segments = in.u8() % 4;
+        UserspaceConnection c = null;
+        for (UserspaceConnection a : app) {
+            if (a.tcb.localPort == p.aPort && a.tcb.remotePort == p.bPort) {
+                c = a;
+            }
+        }
+        for (int r = 0; r < rounds; r++) {
+            if (c != null && segments > 0) {
+                write(c, segments * config.mss());
+            }
+            runTimers(now + rtt); // what A sent crosses the path
+            check();
+            int i = 0;
+            for (int[] seg : p.inFlight) {
+                if ((pattern >>> (i++ & 7) & 1) == 0) {
+                    p.receive(seg[0], seg[1]);
+                }
+            }
+            p.inFlight.clear();
+            pattern = (pattern << 1 | pattern >>> 7) & 0xff;
+            Options o = new Options();
+            if (p.timestamps()) {
+                o.timestamps = true;
+                o.tsVal = ++p.ts;
+                o.tsEcr = p.aTsVal;
+            }
+            for (int k = p.beyond.size() - 1; k >= 0 && o.sackBlocks < 3; k--) {
+                o.sackStart[o.sackBlocks] = p.aIss + p.beyond.get(k)[0];
+                o.sackEnd[o.sackBlocks] = p.aIss + p.beyond.get(k)[1];
+                o.sackBlocks++;
+            }
+            send(p, p.next, p.aIss + p.received, TcpHeader.ACK, 65535, o, 0, true);
+            check();
+        }
+    }
+
     // ------------------------------------------------------------------ the application
 
     private UserspaceConnection anyApp(boolean closedToo) {
@@ -456,6 +536,11 @@ public final class TcpFuzzHarness {
         if (c == null || want == 0) {
             return;
         }
+        write(c, want);
+    }
+
+    /** The application writes up to {@code want} bytes, as many as are taken at once; a write the connection refuses must fail. */
+    private void write(UserspaceConnection c, int want) {
         Tcb t = c.tcb;
         boolean refused = t.error != null || c.closedByApplication && t.state == TcpState.CLOSED || t.finQueued
                 || !t.state.sendsData();
@@ -694,8 +779,17 @@ public final class TcpFuzzHarness {
         if (s.syn()) {
             peer.aNext = s.seq + s.length();
             peer.aSentTimestamps = s.hasTimestamps;
-        } else if (Seq.gt(s.seq + s.length(), peer.aNext)) {
-            peer.aNext = s.seq + s.length();
+            peer.aIss = s.seq;
+            peer.received = 1;
+            peer.beyond.clear();
+            peer.inFlight.clear();
+        } else {
+            if (Seq.gt(s.seq + s.length(), peer.aNext)) {
+                peer.aNext = s.seq + s.length();
+            }
+            if (s.length() > 0 && peer.inFlight.size() < 4096) {
+                peer.inFlight.add(new int[] {s.seq - peer.aIss, s.seq + s.length() - peer.aIss});
+            }
         }
         if (s.hasTimestamps) {
             peer.aTsVal = s.tsVal;
@@ -967,6 +1061,19 @@ public final class TcpFuzzHarness {
         s.put("raw-segment", cat(BBR, HANDSHAKE, ops(RAW, 0, 20, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x10, 0xff, 0xff,
                 0, 0, 0, 0)));
         s.put("abort", cat(BBR, HANDSHAKE, ops(WRITE, 0, 0x03, 0xe8), ops(CLOSE, 0, 2)));
+        // 24 rounds of 20 ms, three segments written a round, every eighth segment lost; then
+        // eight clean rounds in which the rest is repaired and acknowledged.
+        byte[] lossy = cat(ops(ROUNDS, 0, 23, 19, 0x01, 3), ops(ROUNDS, 0, 7, 19, 0, 0));
+        s.put("rounds-lossy-bbr", cat(BBR, HANDSHAKE, lossy));
+        s.put("rounds-lossy-newreno", cat(NEW_RENO, HANDSHAKE_NO_SACK, lossy));
+        // The two findings, written small. B acknowledges everything with a window of 68 bytes,
+        // too small for sender SWS avoidance, then the application writes: a timer must be armed.
+        s.put("finding-small-window-no-timer", cat(BBR, HANDSHAKE, ops(SEGMENT, 0, 0x10, 0, 0, 0, 0, 0, 68, 1, 0, 0),
+                ops(WRITE, 0, 0x13, 0x88)));
+        // B sends 64 bytes and FIN; the application half-closes, B acknowledges our FIN (a graceful
+        // end, the 64 bytes unread), and the application aborts: their memory must come back.
+        s.put("finding-abort-after-graceful-end-leaks", cat(BBR, HANDSHAKE, ops(ACK, 0, 0, 8, 1), ops(CLOSE, 0, 1),
+                ops(ACK, 0, 0, 0, 0), ops(CLOSE, 0, 2)));
         return s;
     }
 

@@ -173,6 +173,30 @@ class TcpFuzzHarnessTest {
     }
 
     @Test
+    void aTransferOverALossyPathIsRepairedAndFullyAcknowledged() throws IOException {
+        for (String name : new String[] {"rounds-lossy-bbr", "rounds-lossy-newreno"}) {
+            TcpFuzzHarness h = open(name);
+            Tcb t = h.application(0).tcb;
+            assertEquals(24 * 3 * h.config.mss(), h.bytesWritten, name);
+            assertTrue(t.recovery.fastRecoveries + t.recovery.timeouts + t.recovery.tailProbes >= 1, name + ": losses repaired " + t);
+            assertTrue(t.allAcknowledged() && t.sendBuffer.size() == 0, name + ": everything acknowledged " + t);
+            h.closeLayer();
+        }
+    }
+
+    /** The two findings, as seeds: each fails its check without its fix (checked by hand against the code before it). */
+    @Test
+    void theFindingsStayFixed() throws IOException {
+        TcpFuzzHarness stall = open("finding-small-window-no-timer");
+        assertEquals(0, stall.dataSegmentsChecked, "nothing goes into 68 bytes of a 64 KiB window at once");
+        assertTrue(stall.application(0).tcb.persistAt != Tcb.NEVER, "the persist timer will send it");
+        stall.closeLayer();
+        TcpFuzzHarness leak = open("finding-abort-after-graceful-end-leaks");
+        assertEquals(0, leak.tcp.bytesInUse(), "the unread bytes' memory came back");
+        leak.closeLayer();
+    }
+
+    @Test
     void moreDataThanTheMemoryBudgetIsDroppedAndCounted() {
         // 256 KiB buffers, window scaling: the window is wider than the 96 KiB of the receive budget.
         byte[] program = cat(ops(2, TcpFuzzHarness.SYN, 0, 0x0f, 0xff, 0xff, 0, 0, 7, 0x05, 0x64),
