@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,6 +25,7 @@ import org.wgkaraf.api.netif.UdpSocket;
 import org.wgkaraf.netif.spi.AcceptQueue;
 import org.wgkaraf.netif.spi.TcpBackend;
 import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.netif.tcp.IpLink;
 import org.wgkaraf.netif.tcp.UserspaceTcp;
 
 /**
@@ -73,9 +75,17 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
 
     /** @param clock nanoseconds, for round-trip times and the ICMP error rate limit */
     Ipv4Layer(LongSupplier clock) {
+        this(clock, link -> new UserspaceTcp(link, clock));
+    }
+
+    /**
+     * @param clock nanoseconds, for round-trip times, the ICMP error rate limit and TCP
+     * @param tcp   makes the TCP layer over this one (tests make one without threads, on their clock)
+     */
+    Ipv4Layer(LongSupplier clock, Function<IpLink, UserspaceTcp> tcp) {
         this.clock = clock;
         this.errorLimit = new RateLimiter(ERRORS_PER_SECOND, ERRORS_PER_SECOND, clock.getAsLong());
-        this.tcp = new UserspaceTcp(new TcpLink(this), clock);
+        this.tcp = tcp.apply(new TcpLink(this));
     }
 
     @Override

@@ -72,6 +72,11 @@ final class SendBuffer {
         return capacity;
     }
 
+    /** Chunks held now (for tests and status). */
+    int chunks() {
+        return ring.chunks();
+    }
+
     /** Drops everything (reset, abort): the chunks go back to the pool. */
     void clear() {
         ring.releaseAll();

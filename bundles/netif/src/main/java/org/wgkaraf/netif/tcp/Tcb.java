@@ -311,13 +311,14 @@ final class Tcb {
         }
     }
 
-    /** Resets the connection at once (RFC 9293 3.10.5, ABORT). */
+    /**
+     * Resets the connection at once (RFC 9293 3.10.5, ABORT). After a graceful end only the
+     * unread data is left: it is dropped, and its memory goes back to the pool.
+     */
     void abort(long now) {
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> reset(sndNxt, ConnectionError.ABORTED);
-            case CLOSED -> {
-                // nothing left
-            }
+            case CLOSED -> receiveBuffer.discard();
             default -> terminate(ConnectionError.ABORTED);
         }
     }
@@ -419,7 +420,10 @@ final class Tcb {
         }
     }
 
-    /** The persist timer fired (RFC 9293 3.8.6.1): probe the zero window, back off, give up only when unanswered. */
+    /**
+     * The persist timer fired (RFC 9293 3.8.6.1): probe the window (with what it takes, if it is
+     * open, see {@link Transmitter}), back off, give up only when unanswered.
+     */
     private void persistExpired(long now) {
         if (++retries > config.maxRetransmissions()) {
             reset(sndNxt, ConnectionError.TIMED_OUT);
@@ -439,12 +443,14 @@ final class Tcb {
     }
 
     /**
-     * Arms or stops the persist timer: it runs while data waits, nothing is in flight, and the
-     * peer's window leaves no room to send any of it.
+     * Arms or stops the persist timer, when the transmitter found nothing it may send: it runs
+     * while data waits and nothing is in flight. Then the peer's window holds it back: closed, or
+     * smaller than sender SWS avoidance sends into (RFC 9293 3.8.6.2.1). Either way no ACK is
+     * coming, and a window update the peer sent may have been lost.
      */
     void updatePersist(long now) {
         boolean stalled = state.synchronizedState() && state != TcpState.TIME_WAIT && retransmissions.isEmpty()
-                && (unsentData() > 0 || finQueued && !finSent) && sndUna + sndWnd - sndNxt <= 0;
+                && (unsentData() > 0 || finQueued && !finSent);
         if (!stalled) {
             persistAt = NEVER;
             persistBackoff = 0;

@@ -43,13 +43,19 @@ final class Transmitter {
                 return t.ackNow ? ack(out, now) : 0;
             }
             default -> {
-                int n = data(out, now);
+                int n = data(out, now, false);
                 if (n > 0) {
                     return n;
                 }
                 if (t.probeDue) {
                     t.probeDue = false;
-                    return segment(out, t.sndUna - 1, TcpHeader.ACK, 0, 0, now); // Linux's zero-window probe
+                    // The persist timer fired: what the window takes goes, however small (the
+                    // override timeout of RFC 9293 3.8.6.2.1); a closed window gets Linux's probe.
+                    n = data(out, now, true);
+                    if (n > 0) {
+                        return n;
+                    }
+                    return segment(out, t.sndUna - 1, TcpHeader.ACK, 0, 0, now);
                 }
                 if (t.ackNow) {
                     return ack(out, now);
@@ -113,8 +119,12 @@ final class Transmitter {
         return SegmentWriter.finish(out, at, 0, t.localAddress, t.remoteAddress, t.ipIdentification++);
     }
 
-    /** A lost segment, or new data, or FIN: whatever the windows allow; 0 when nothing may go. */
-    private int data(byte[] out, long now) {
+    /**
+     * A lost segment, or new data, or FIN: whatever the windows allow; 0 when nothing may go.
+     *
+     * @param override send into a window smaller than sender SWS avoidance waits for
+     */
+    private int data(byte[] out, long now, boolean override) {
         RetransmissionQueue q = t.retransmissions;
         boolean urgent = t.recovery.retransmitNow;
         int budget = t.cc.cwnd() - q.pipe();
@@ -162,7 +172,7 @@ final class Transmitter {
         if (n > usable) {
             // Sender SWS avoidance (RFC 9293 3.8.6.2.1): a part of a segment only if it is at
             // least half the largest window the peer ever offered.
-            n = usable > 0 && usable >= t.maxSndWnd / 2 ? usable : 0;
+            n = usable > 0 && (override || usable >= t.maxSndWnd / 2) ? usable : 0;
         }
         if (n > budget) {
             n = 0; // cwnd: wait for the ACKs that are coming

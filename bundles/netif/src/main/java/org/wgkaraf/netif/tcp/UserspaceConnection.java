@@ -36,7 +36,7 @@ final class UserspaceConnection implements TcpConnection {
     boolean closedByApplication;
     /** The passive connection's listener, until it is established (or ends). */
     private UserspaceListener listener;
-    /** What the layer counts this connection as (see {@link UserspaceTcp#recount}). */
+    /** What the layer counts this connection as (see {@link ConnectionCounts#recount}). */
     private int category;
     private boolean removed;
     /** Waiting in the layer's output queue (so it is queued once, however many segments came). */
@@ -46,7 +46,7 @@ final class UserspaceConnection implements TcpConnection {
         this.layer = layer;
         this.tcb = tcb;
         this.listener = listener;
-        this.category = UserspaceTcp.GONE; // counted from its first state on, in updated()
+        this.category = ConnectionCounts.GONE; // counted from its first state on, in updated()
     }
 
     // ---- entries from the layer
@@ -134,14 +134,14 @@ final class UserspaceConnection implements TcpConnection {
                 tcb.abort(now);
             }
         }
-        int c = UserspaceTcp.category(tcb.state, listener != null);
+        int c = ConnectionCounts.category(tcb.state, listener != null);
         if (c != category) {
             int before = category;
             category = c;
-            if (!layer.recount(before, c)) {
+            if (!layer.counts().recount(before, c)) {
                 tcb.terminate(null); // over the TIME-WAIT limit: end it now rather than wait 2 MSL
-                category = UserspaceTcp.category(tcb.state, false);
-                layer.recount(c, category);
+                category = ConnectionCounts.category(tcb.state, false);
+                layer.counts().recount(c, category);
             }
         }
         if (lock.hasWaiters(readable)) {
@@ -172,7 +172,7 @@ final class UserspaceConnection implements TcpConnection {
         }
         sending = true;
         boolean closed;
-        UserspaceTcp.Scratch scratch = layer.takeScratch();
+        Scratch scratch = layer.takeScratch();
         byte[] buf = scratch.out;
         try {
             while (true) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -24,8 +23,9 @@ import org.wgkaraf.netif.spi.AcceptQueue;
 
 /**
  * The userspace TCP layer: the connections of every tunnel interface of the IPv4 layer, the
- * listeners, the limits, and two threads ({@link LayerThreads}: one for every timer, one to send
- * what arriving segments make connections send), started with the first connection. Segments arrive on the tunnel's receive thread through {@link #input}; the
+ * listeners, the limits ({@link ConnectionCounts}), and two threads ({@link LayerThreads}: one for
+ * every timer, one to send what arriving segments make connections send), started with the first
+ * connection. Segments arrive on the tunnel's receive thread through {@link #input}; the
  * application's threads call the connections' streams; nothing else runs TCP code.
  * <p>
  * Locking: each connection has its own lock; the table, the listeners and the buffer pool have
@@ -34,23 +34,9 @@ import org.wgkaraf.netif.spi.AcceptQueue;
  * it is released (see {@link UserspaceConnection#pump()}).
  */
 public final class UserspaceTcp implements AutoCloseable {
-    static final int GONE = 0;
-    static final int ACTIVE = 1;
-    static final int TIME_WAIT = 2;
-    static final int HALF_OPEN = 3;
     private static final Logger LOG = LoggerFactory.getLogger(UserspaceTcp.class);
     private static final int EPHEMERAL_FIRST = 49152;
     private static final int EPHEMERAL_LAST = 65535;
-
-    /** What a thread needs to handle a segment or send one: reused, so nothing is allocated per packet. */
-    static final class Scratch {
-        final Segment segment = new Segment();
-        final byte[] out;
-
-        Scratch(int size) {
-            out = new byte[size];
-        }
-    }
 
     private final IpLink ip;
     private final LongSupplier clock;
@@ -61,17 +47,11 @@ public final class UserspaceTcp implements AutoCloseable {
     private final ChunkPool receivePool;
     private final ConnectionTable table;
     private final Map<Integer, UserspaceListener> listeners = new ConcurrentHashMap<>();
-    /**
-     * Scratch buffers, taken for one segment's handling or one pump and given back: reused, so
-     * nothing is allocated per packet, and, unlike thread-locals, never left on the engine's
-     * threads to pin this bundle's classes after an update.
-     */
-    private final java.util.concurrent.ArrayBlockingQueue<Scratch> scratch = new java.util.concurrent.ArrayBlockingQueue<>(32);
-    private final int scratchSize;
-    private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger halfOpen = new AtomicInteger();
-    private final AtomicInteger timeWait = new AtomicInteger();
-    private final AtomicInteger identification = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+    private final Scratch.Pool scratch;
+    private final ConnectionCounts counts;
+    /** The secret behind ISNs and timestamp offsets, and where ephemeral ports start. */
+    private final SecureRandom random;
+    private final AtomicInteger identification;
     private final LayerThreads threads;
     private volatile boolean closed;
 
@@ -80,17 +60,22 @@ public final class UserspaceTcp implements AutoCloseable {
         this(ip, clock, TcpConfig.DEFAULTS, true, new SecureRandom());
     }
 
-    /** @param runTimer false for tests, which call {@link #tick} with their own clock */
+    /**
+     * @param runTimer false for tests, which call {@link #tick} with their own clock
+     * @param random   every random choice of the layer (a seeded one makes a test repeatable)
+     */
     UserspaceTcp(IpLink ip, LongSupplier clock, TcpConfig config, boolean runTimer, SecureRandom random) {
         this.ip = ip;
         this.clock = clock;
         this.config = config;
+        this.random = random;
+        this.counts = new ConnectionCounts(config);
+        this.identification = new AtomicInteger(random.nextInt());
         this.isn = new IsnGenerator(random);
         this.sendPool = new ChunkPool(config.memoryBudget() / 2);
         this.receivePool = new ChunkPool(config.memoryBudget() / 2);
         this.table = new ConnectionTable(random.nextInt());
-        int size = SegmentWriter.OPTIONS + 40 + config.mss();
-        this.scratchSize = size;
+        this.scratch = new Scratch.Pool(SegmentWriter.OPTIONS + 40 + config.mss());
         this.threads = new LayerThreads(this, runTimer, config.maxConnections() + config.maxHalfOpen() + config.maxTimeWait() + 16);
     }
 
@@ -103,12 +88,11 @@ public final class UserspaceTcp implements AutoCloseable {
     }
 
     Scratch takeScratch() {
-        Scratch s = scratch.poll();
-        return s != null ? s : new Scratch(scratchSize);
+        return scratch.take();
     }
 
     void giveScratch(Scratch s) {
-        scratch.offer(s); // beyond the kept number, the collector takes it
+        scratch.give(s);
     }
 
     // ---- inbound
@@ -172,13 +156,12 @@ public final class UserspaceTcp implements AutoCloseable {
             answerReset(seg, out);
             return DropReason.TCP_BACKLOG_FULL;
         }
-        if (halfOpen.get() >= config.maxHalfOpen() || l.halfOpenCount() >= config.maxHalfOpenPerPort()
-                || active.get() + halfOpen.get() >= config.maxConnections()) {
+        if (counts.halfOpenFull(l.halfOpenCount())) {
             // SYN flood defence: the oldest half-open connection of this port makes room, so a
             // flood cannot lock genuine clients out for the SYN-ACK retry time.
             UserspaceConnection victim = l.takeOldestHalfOpen();
             if (victim == null) {
-                if (active.get() + halfOpen.get() >= config.maxConnections()) {
+                if (counts.atConnectionLimit()) {
                     answerReset(seg, out);
                     return DropReason.TCP_CONNECTION_LIMIT;
                 }
@@ -245,21 +228,7 @@ public final class UserspaceTcp implements AutoCloseable {
 
     /** An active open to {@code address:port}; returns once established. See {@link org.wgkaraf.api.netif.TcpService#connect}. */
     public TcpConnection connect(Inet4Address address, int port, Duration timeout) throws IOException, InterruptedException {
-        if (port < 1 || port > 0xffff) {
-            throw new IllegalArgumentException("TCP port " + port + " is outside 1-65535");
-        }
-        if (closed) {
-            throw new IOException("the userspace TCP layer is closed");
-        }
-        int remote = Bytes.address(address);
-        int local = ip.sourceFor(remote);
-        if (active.get() + halfOpen.get() >= config.maxConnections()) {
-            throw new IOException("cannot connect to " + address.getHostAddress() + ":" + port + ": " + config.maxConnections()
-                    + " TCP connections are open, the most this module allows");
-        }
-        UserspaceConnection c = newOutgoing(local, remote, port);
-        startTimer();
-        c.connect(now());
+        UserspaceConnection c = open(address, port);
         boolean open;
         try {
             open = c.awaitOpen(Math.max(1, timeout.toNanos()));
@@ -279,10 +248,30 @@ public final class UserspaceTcp implements AutoCloseable {
                 + timeout.toMillis() + " ms");
     }
 
+    /** Starts an active open: a new connection in SYN-SENT, its SYN sent. {@link #connect} waits for it. */
+    UserspaceConnection open(Inet4Address address, int port) throws IOException {
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("TCP port " + port + " is outside 1-65535");
+        }
+        if (closed) {
+            throw new IOException("the userspace TCP layer is closed");
+        }
+        int remote = Bytes.address(address);
+        int local = ip.sourceFor(remote);
+        if (counts.atConnectionLimit()) {
+            throw new IOException("cannot connect to " + address.getHostAddress() + ":" + port + ": " + config.maxConnections()
+                    + " TCP connections are open, the most this module allows");
+        }
+        UserspaceConnection c = newOutgoing(local, remote, port);
+        startTimer();
+        c.connect(now());
+        return c;
+    }
+
     /** A connection from a free ephemeral port (RFC 6056: a random start, then the next free one). */
     private UserspaceConnection newOutgoing(int local, int remote, int remotePort) throws IOException {
         int range = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
-        int start = ThreadLocalRandom.current().nextInt(range);
+        int start = random.nextInt(range);
         long now = now();
         for (int i = 0; i < range; i++) {
             int port = EPHEMERAL_FIRST + (start + i) % range;
@@ -302,38 +291,9 @@ public final class UserspaceTcp implements AutoCloseable {
 
     // ---- bookkeeping
 
-    static int category(TcpState state, boolean halfOpenPassive) {
-        return switch (state) {
-            case CLOSED -> GONE;
-            case TIME_WAIT -> TIME_WAIT;
-            case SYN_RECEIVED -> halfOpenPassive ? HALF_OPEN : ACTIVE;
-            default -> ACTIVE;
-        };
-    }
-
-    /**
-     * A connection moved from one category to another.
-     *
-     * @return false when it entered TIME-WAIT beyond the limit: the caller ends it at once
-     */
-    boolean recount(int from, int to) {
-        counter(from, -1);
-        counter(to, 1);
-        if (to == TIME_WAIT && timeWait.get() > config.maxTimeWait()) {
-            return false;
-        }
-        return true;
-    }
-
-    private void counter(int category, int delta) {
-        switch (category) {
-            case ACTIVE -> active.addAndGet(delta);
-            case HALF_OPEN -> halfOpen.addAndGet(delta);
-            case TIME_WAIT -> timeWait.addAndGet(delta);
-            default -> {
-                // GONE is not counted
-            }
-        }
+    /** The connections by category, against the limits. */
+    ConnectionCounts counts() {
+        return counts;
     }
 
     void remove(UserspaceConnection c) {
@@ -405,8 +365,13 @@ public final class UserspaceTcp implements AutoCloseable {
         return table.size();
     }
 
+    /** Every connection in the table, for tests. */
+    UserspaceConnection[] snapshot() {
+        return table.snapshot();
+    }
+
     int halfOpen() {
-        return halfOpen.get();
+        return counts.halfOpen();
     }
 
     long bytesInUse() {

@@ -53,6 +53,27 @@ class TcbCloseTest {
         assertNull(s.t.error, "a graceful end");
     }
 
+    /**
+     * Found by fuzzing: after a graceful end the unread data stays readable, and an abort then
+     * left its buffer memory lent for ever (the connection had left the layer's table, and nothing
+     * else would give it back to the pool).
+     */
+    @Test
+    void anAbortAfterAGracefulEndGivesBackWhatWasNotRead() {
+        Scripted s = Scripted.open();
+        s.data(100);
+        s.seg().flags(TcpHeader.FIN | TcpHeader.ACK).send();
+        s.peerSeq++;
+        s.t.shutdownOutput(s.p.now);
+        s.p.drain();
+        s.seg().send(); // the peer ACKs our FIN
+        assertEquals(TcpState.CLOSED, s.t.state);
+        assertEquals(100, s.t.readable(), "still readable after a graceful end");
+        s.t.abort(s.p.now);
+        assertEquals(0, s.t.readable());
+        assertEquals(0, s.t.receiveBuffer.chunks(), "its memory went back to the pool");
+    }
+
     @Test
     void rfc9293_3_6_simultaneousCloseGoesThroughClosing() {
         Scripted s = Scripted.open();

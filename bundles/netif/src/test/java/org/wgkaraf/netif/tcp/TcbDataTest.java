@@ -219,6 +219,32 @@ class TcbDataTest {
         s.p.none(); // 100 bytes is less than half of the largest window seen (65535): wait
     }
 
+    /**
+     * Found by fuzzing: with nothing in flight and a window too small for sender SWS avoidance,
+     * no timer ran, so a lost window update left the connection waiting for ever. The override
+     * timeout (RFC 9293 3.8.6.2.1) sends what the window takes; the peer's answer to it carries
+     * the window that opened meanwhile.
+     */
+    @Test
+    void rfc9293_3_8_6_2_1_whatASmallWindowTakesIsSentWhenThePersistTimerFires() {
+        s.window = 100;
+        s.seg().send();
+        s.t.write(new byte[5000], 0, 5000);
+        s.p.none();
+        assertTrue(s.t.nextDeadline() != Tcb.NEVER, "a timer will send the data");
+        s.p.advance(200);
+        Segment override = s.p.one();
+        assertEquals(s.t.sndUna, override.seq);
+        assertEquals(100, override.dataLength, "what the window takes, however small");
+        s.window = 65535; // the window update that opened it was lost: the answer to the segment carries it
+        s.seg().send();
+        int sent = 0;
+        for (Segment seg : s.p.drain()) {
+            sent += seg.dataLength;
+        }
+        assertEquals(4900, sent, "the rest goes");
+    }
+
     @Test
     void anAckWhoseSequenceLiesBeyondAClosedWindowUsesTheEdgeSoThePeerTakesIt() {
         s.write(3000);
