@@ -2,8 +2,8 @@ package org.wgkaraf.netif.ip;
 
 import static org.wgkaraf.netif.FuzzSeeds.cat;
 import static org.wgkaraf.netif.FuzzSeeds.ops;
-import static org.wgkaraf.netif.ip.PacketBuilder.checksum;
-import static org.wgkaraf.netif.ip.PacketBuilder.transportChecksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.checksum;
+import static org.wgkaraf.testsupport.packet.PacketBuilder.transportChecksum;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -26,6 +26,7 @@ import org.wgkaraf.netif.spi.AcceptQueue;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TestTcp;
 import org.wgkaraf.netif.tcp.UserspaceTcp;
+import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /**
  * Everything a peer controls once a packet is decrypted, driven by bytes: the userspace IPv4 layer
