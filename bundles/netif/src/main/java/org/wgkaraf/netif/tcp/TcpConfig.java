@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * @param maxConnections      connections in any state but TIME-WAIT, half-open ones included
  * @param maxHalfOpen         connections in SYN-RECEIVED, all listeners together (SYN flood)
  * @param maxHalfOpenPerPort  the same for one listener
- * @param maxTimeWait         connections in TIME-WAIT; beyond it the oldest is ended early
+ * @param maxTimeWait         connections in TIME-WAIT; a connection that would go beyond it is ended at once
+ *                            instead of waiting (as Linux does when its TIME-WAIT table is full)
  * @param maxOutOfOrderRanges gaps the reassembly keeps track of, per connection
  * @param maxSegmentsInFlight sent segments remembered for retransmission, per connection
  * @param msl                 Maximum Segment Lifetime; TIME-WAIT lasts twice this
