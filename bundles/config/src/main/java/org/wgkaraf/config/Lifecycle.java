@@ -47,7 +47,7 @@ import org.wgkaraf.api.wireguard.WireGuardStatus;
  * immutable and published through volatile fields. Calls that want the effect done before they
  * return ({@code wireguard start}) wait on the thread, at most 30 s.
  * <p>
- * (About 430 lines, kept in one file on purpose: the rule, every event and the tunnel they act on
+ * (About 470 lines, kept in one file on purpose: the rule, every event and the tunnel they act on
  * read together. The thread ({@link ClientThread}), the verdict on a configuration
  * ({@link ConfigIntake}) and what the settings show ({@link Judgement}) are apart.)
  */
