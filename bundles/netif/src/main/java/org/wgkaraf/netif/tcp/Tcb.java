@@ -113,6 +113,7 @@ final class Tcb {
     final SackScoreboard scoreboard;
     final CongestionControl cc;
     final DeliveryRate rate = new DeliveryRate();
+    final Pacer pacer = new Pacer();
     final Rack rack;
     final RtoEstimator rto;
     final LossRecovery recovery;
@@ -167,7 +168,7 @@ final class Tcb {
         this.receiveBuffer = new ReceiveBuffer(receivePool, config.receiveBuffer(), config.maxOutOfOrderRanges());
         this.retransmissions = new RetransmissionQueue(config.maxSegmentsInFlight());
         this.scoreboard = new SackScoreboard(retransmissions);
-        this.cc = config.congestion() == TcpConfig.Congestion.BBR ? new Bbr(config.mss()) : new NewReno(config.mss());
+        this.cc = config.congestion() == TcpConfig.Congestion.BBR ? new Bbr(config.mss(), config.pacing()) : new NewReno(config.mss());
         this.rack = new Rack(tsOffset);
         this.rto = new RtoEstimator(config.initialRto(), config.minRto(), config.maxRto());
         this.recovery = new LossRecovery(this);
@@ -368,6 +369,7 @@ final class Tcb {
         retransmitAt = NEVER;
         probeAt = NEVER;
         rackAt = NEVER;
+        pacer.wakeAt = NEVER;
         persistAt = NEVER;
         finWait2At = NEVER;
         delayedAckAt = NEVER;
@@ -413,6 +415,9 @@ final class Tcb {
         if (delayedAckAt <= now) {
             delayedAckAt = NEVER;
             ackNow = true;
+        }
+        if (pacer.wakeAt <= now) {
+            pacer.wakeAt = NEVER; // the segment it held may go: poll sends it
         }
         if (retransmitAt <= now) {
             recovery.onTimeout(now);
@@ -466,7 +471,7 @@ final class Tcb {
     /** When {@link #timer} must be called next, or {@link #NEVER}. */
     long nextDeadline() {
         return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(timeWaitAt, finWait2At)),
-                Math.min(Math.min(delayedAckAt, probeAt), rackAt));
+                Math.min(Math.min(delayedAckAt, probeAt), Math.min(rackAt, pacer.wakeAt)));
     }
 
     /**
