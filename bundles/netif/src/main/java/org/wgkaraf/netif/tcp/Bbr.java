@@ -8,13 +8,18 @@ package org.wgkaraf.netif.tcp;
  * twice their product. On a mobile link, and through the lossy relay of the tests, random loss
  * then costs a retransmission, not half the window.
  * <p>
- * Simplified from BBR v1, and why: there is no pacing (the runtime has one timer thread and no
- * per-segment clock), so the window alone bounds what is in flight, and ProbeBW's gain cycle
- * (1.25, 0.75, then six rounds of 1) is applied to the window rather than to a pacing rate: one
- * round in eight offers the path a quarter more, so the bandwidth estimate can grow; the next
- * drains what that queued. Startup doubles cwnd per round trip until the bandwidth stops growing
- * by a quarter for three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT
- * has not been refreshed for ten seconds, so a queue the flow built does not become its model.
+ * With pacing (the default), data leaves at the pacing rate, the gain times the bandwidth
+ * ({@link #pacingRate}; the {@link Pacer} spreads it): Startup's high gain, Drain's inverse,
+ * ProbeBW's cycle (1.25, 0.75, then six rounds of 1: one round in eight offers the path a quarter
+ * more, so the bandwidth estimate can grow; the next drains what that queued), and cwnd is twice
+ * the bandwidth-delay product, a cap rather than the throttle. In Startup the rate is at least
+ * the high gain times the initial window per smoothed RTT, and never falls (an application-limited
+ * or noisy sample must not slow the ramp), as in Linux, which also paces 1% below the estimate.
+ * Without pacing the gain cycle is applied to the window instead.
+ * <p>
+ * Startup doubles the rate per round trip until the bandwidth stops growing by a quarter for
+ * three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT has not been
+ * refreshed for ten seconds, so a queue the flow built does not become its model.
  */
 final class Bbr implements CongestionControl {
     enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
@@ -27,6 +32,12 @@ final class Bbr implements CongestionControl {
     static final long PROBE_RTT_TIME = 200_000_000L;
     static final int MIN_CWND_SEGMENTS = 4;
     private static final double[] CYCLE = {1.25, 0.75, 1, 1, 1, 1, 1, 1};
+    /** Paced a little below the estimate, so a queue the estimate's noise builds can drain. */
+    static final double PACING_MARGIN = 0.99;
+
+    private final boolean pacing;
+    /** The pacing rate last given, bytes per second. */
+    private long pacingRate;
 
     Mode mode = Mode.STARTUP;
     private int cwnd;
@@ -54,7 +65,12 @@ final class Bbr implements CongestionControl {
     private long epochDelivered;
 
     Bbr(int mss) {
+        this(mss, false);
+    }
+
+    Bbr(int mss, boolean pacing) {
         this.cwnd = CongestionControl.initialWindow(mss);
+        this.pacing = pacing;
     }
 
     @Override
@@ -196,7 +212,7 @@ final class Bbr implements CongestionControl {
         if (bdp < 0) {
             return Integer.MAX_VALUE;
         }
-        double gain = mode == Mode.PROBE_BW ? CWND_GAIN * CYCLE[cycleIndex] : HIGH_GAIN;
+        double gain = mode != Mode.PROBE_BW ? HIGH_GAIN : pacing ? CWND_GAIN : CWND_GAIN * CYCLE[cycleIndex];
         long t = (long) (gain * bdp) + 3L * mss + Math.max(extraAcked[0], extraAcked[1]);
         return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(t, (long) MIN_CWND_SEGMENTS * mss));
     }
@@ -240,12 +256,41 @@ final class Bbr implements CongestionControl {
 
     @Override
     public void onIdle(int mss) {
-        // The model still holds after a pause; with no pacing the window is the only limit.
+        // The model still holds after a pause; the pacer spreads the restart.
+    }
+
+    /** The gain on the bandwidth that sets the pacing rate, by mode. */
+    private double pacingGain() {
+        return switch (mode) {
+            case STARTUP -> HIGH_GAIN;
+            case DRAIN -> 1 / HIGH_GAIN;
+            case PROBE_BW -> CYCLE[cycleIndex];
+            case PROBE_RTT -> 1;
+        };
+    }
+
+    @Override
+    public long pacingRate(long srtt, int mss) {
+        if (!pacing) {
+            return 0;
+        }
+        long rate = (long) (pacingGain() * PACING_MARGIN * bandwidth());
+        if (!filledPipe) {
+            // Startup: at least the initial window per RTT at the high gain, and never slower
+            // than before (application-limited or noisy samples must not slow the ramp).
+            if (srtt > 0) {
+                rate = Math.max(rate, (long) (HIGH_GAIN * CongestionControl.initialWindow(mss) * 1e9 / srtt));
+            }
+            rate = Math.max(rate, pacingRate);
+        }
+        pacingRate = rate;
+        return rate;
     }
 
     @Override
     public String toString() {
         return "BBR[" + mode + ", cwnd " + cwnd + ", bw " + bandwidth() / 1000 + " kB/s, min RTT "
-                + (minRtt == Long.MAX_VALUE ? "-" : minRtt / 1000 + " us") + "]";
+                + (minRtt == Long.MAX_VALUE ? "-" : minRtt / 1000 + " us") + (pacing ? ", pacing " + pacingRate / 1000 + " kB/s" : "")
+                + "]";
     }
 }

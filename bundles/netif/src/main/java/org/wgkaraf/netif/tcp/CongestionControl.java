@@ -57,6 +57,16 @@ sealed interface CongestionControl permits NewReno, Bbr {
     default void onRateSample(DeliveryRate rate, long rtt, int inFlight, int mss, long now) {
     }
 
+    /**
+     * The rate to pace data segments at, bytes per second; 0 for none (the window alone limits
+     * the sender).
+     *
+     * @param srtt the smoothed RTT, or 0 before one is measured
+     */
+    default long pacingRate(long srtt, int mss) {
+        return 0;
+    }
+
     /** The initial window of RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
     static int initialWindow(int mss) {
         return Math.min(10 * mss, Math.max(2 * mss, 14600));

@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The TCP layer's two threads, started with its first connection:
  * <ul>
- * <li>{@value #TIMER_THREAD} runs every connection's timers. It sleeps until the earliest
- *     deadline; a connection that sets an earlier one wakes it (no lock: a volatile and
- *     {@link LockSupport#unpark}).</li>
+ * <li>{@value #TIMER_THREAD} runs every connection's timers, and sends the segments the
+ *     {@link Pacer} held back when they are due (a held segment is a deadline like the others).
+ *     It sleeps until the earliest deadline; a connection that sets an earlier one wakes it (no
+ *     lock: a volatile and {@link LockSupport#unpark}).</li>
  * <li>{@value #OUTPUT_THREAD} sends what segments that arrived make a connection send (ACKs, the
  *     data they release), so a tunnel's receive thread goes back to decrypting at once while the
  *     encryption of the answers runs on the other core.</li>
@@ -22,8 +23,12 @@ final class LayerThreads {
     static final String TIMER_THREAD = "wgkaraf-tcp-timer";
     static final String OUTPUT_THREAD = "wgkaraf-tcp-output";
     private static final Logger LOG = LoggerFactory.getLogger(LayerThreads.class);
-    /** A timer may fire this late rather than wake the timer thread for every deadline. */
-    private static final long TIMER_SLACK = TimeUnit.MILLISECONDS.toNanos(2);
+    /**
+     * A timer may fire this late rather than wake the timer thread for every deadline. Pacing
+     * deadlines come about a millisecond apart and tolerate about a millisecond of lateness
+     * ({@link Pacer}), so the slack stays well below that.
+     */
+    private static final long TIMER_SLACK = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
 
     private final UserspaceTcp layer;

@@ -6,6 +6,15 @@ package org.wgkaraf.netif.tcp;
  * 7323), the congestion window (RFC 5681), fast retransmit and recovery with SACK (RFC 6675) or
  * without it (NewReno, RFC 6582), and the timeout's go-back (RFC 6298 5, RFC 5681 3.1).
  * <p>
+ * Losses are found by RFC 6675's IsLost (three segments SACKed above a hole) and, with SACK, by
+ * RACK's time-based rule too (RFC 8985 6, {@link Rack}), which sees what counting cannot: a lost
+ * retransmission, a loss with fewer than three segments after it, a lost tail once anything sent
+ * later is delivered. RFC 8985 would let RACK replace IsLost; we keep both, because on the lossy
+ * path (1% loss, 1% reordered by up to 20 ms, 100 ms RTT) waiting out RACK's reordering window for
+ * every loss held the window's holes open longer than resending the few segments that were only
+ * late cost (the simulation and the benchmark both measured it; docs/tcp.md). Without SACK,
+ * three duplicate ACKs (RFC 5681) and NewReno's partial ACKs.
+ * <p>
  * Which segments to resend is written on the {@link RetransmissionQueue} as "lost" marks; the
  * {@link Transmitter} sends marked segments first, within cwnd - pipe.
  */
@@ -51,13 +60,17 @@ final class LossRecovery {
         int una = t.sndUna;
         int flightBefore = t.retransmissions.outstanding();
         boolean advanced = Seq.gt(ack, una);
+        t.rack.beginAck(t.tsOk && seg.hasTimestamps && seg.tsEcr != 0, seg.tsEcr, t.rto.minRtt());
         updateWindow(seg);
         if (advanced) {
             acknowledged(seg, ack, now);
         }
         int newlySacked = 0;
         if (t.sackOk && seg.sackBlocks > 0) {
-            newlySacked = t.scoreboard.apply(seg, t.sndUna, t.sndNxt, t.rate, now);
+            newlySacked = t.scoreboard.apply(seg, t.sndUna, t.sndNxt, t.rate, t.rack, now);
+            if (t.scoreboard.dsack()) {
+                t.rack.onDsack(t.sndUna, t.sndNxt);
+            }
         }
         if (t.rate.sample(now, t.rto.minRtt())) {
             t.cc.onRateSample(t.rate, advanced ? rttSample : -1, t.retransmissions.pipe(), t.mss, now);
@@ -94,8 +107,38 @@ final class LossRecovery {
         if (t.sackOk && newlySacked > 0) {
             t.scoreboard.markLosses(t.mss);
         }
+        if (t.sackOk && t.rack.advanced()) {
+            detectLosses(now);
+        }
         if (phase == Phase.OPEN && !t.retransmissions.isEmpty() && Seq.ge(t.sndUna, recover)
-                && (dupAcks >= SackScoreboard.DUP_THRESH || t.sackOk && t.scoreboard.firstIsLost(t.mss))) {
+                && (dupAcks >= SackScoreboard.DUP_THRESH
+                    || t.sackOk && (t.retransmissions.lostBytes() > 0 || t.scoreboard.firstIsLost(t.mss)))) {
+            enterFastRecovery(now);
+        }
+    }
+
+    /**
+     * RACK (RFC 8985 6.2 step 5, 6.3): marks what is lost by now and arms the reordering timer
+     * for segments that will be unless they are delivered first.
+     */
+    private void detectLosses(long now) {
+        RetransmissionQueue q = t.retransmissions;
+        long reoWnd = t.rack.reoWnd(phase != Phase.OPEN, q.sackedSegments(), t.rto.minRtt(), t.rto.srtt());
+        long wait = t.rack.detectLoss(q, reoWnd, now);
+        t.rackAt = wait > 0 ? now + wait : Tcb.NEVER;
+    }
+
+    /**
+     * RACK's reordering timer fired (RFC 8985 6.3): segments whose reordering window has passed
+     * with nothing delivered in between are lost; recovery starts if it has not.
+     */
+    void onReorderTimeout(long now) {
+        t.rackAt = Tcb.NEVER;
+        if (!t.sackOk || t.retransmissions.isEmpty()) {
+            return;
+        }
+        detectLosses(now);
+        if (phase == Phase.OPEN && t.retransmissions.lostBytes() > 0 && Seq.ge(t.sndUna, recover)) {
             enterFastRecovery(now);
         }
     }
@@ -140,6 +183,9 @@ final class LossRecovery {
             int last = -1;
             for (int i = 0; i < q.count() && Seq.le(q.end(i), ack); i++) {
                 last = i;
+                if (t.sackOk && !q.has(i, RetransmissionQueue.SACKED)) {
+                    t.rack.delivered(q, i, true, now); // SACKed ones were delivered before
+                }
             }
             if (last >= 0 && !q.has(last, RetransmissionQueue.EVER_RETRANSMITTED)) {
                 sample = now - q.sentAt(last);
@@ -161,6 +207,9 @@ final class LossRecovery {
         }
         // RFC 6298 5.2 and 5.3: stop the timer when all is acknowledged, else restart it.
         t.retransmitAt = q.isEmpty() ? Tcb.NEVER : now + t.rto.rto();
+        if (q.isEmpty()) {
+            t.rackAt = Tcb.NEVER;
+        }
         t.probeDue = false;
         t.tailProbeOutstanding = false;
         armTailProbe(now);
@@ -178,6 +227,7 @@ final class LossRecovery {
     private void partialOrFullAck(int acked, long now) {
         if (Seq.ge(t.sndUna, recoveryPoint)) {
             phase = Phase.OPEN; // full acknowledgment: recovery is over
+            t.rack.recoveryEnded();
             t.cc.onRecoveryEnd(t.retransmissions.outstanding(), t.mss);
             return;
         }
@@ -282,6 +332,7 @@ final class LossRecovery {
         t.retransmissions.markAllLost();
         phase = Phase.TIMEOUT;
         t.probeAt = Tcb.NEVER;
+        t.rackAt = Tcb.NEVER;
         t.tailProbeDue = false;
         t.tailProbeOutstanding = false;
         recoveryPoint = t.sndNxt;

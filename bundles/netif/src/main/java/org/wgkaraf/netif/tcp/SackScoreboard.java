@@ -25,11 +25,11 @@ final class SackScoreboard {
      * @return bytes newly SACKed
      */
     int apply(Segment seg, int sndUna, int sndNxt) {
-        return apply(seg, sndUna, sndNxt, null, 0);
+        return apply(seg, sndUna, sndNxt, null, null, 0);
     }
 
-    /** As {@link #apply(Segment, int, int)}, reporting what is newly SACKed to {@code rate}. */
-    int apply(Segment seg, int sndUna, int sndNxt, DeliveryRate rate, long now) {
+    /** As {@link #apply(Segment, int, int)}, reporting what is newly SACKed to {@code rate} and {@code rack}. */
+    int apply(Segment seg, int sndUna, int sndNxt, DeliveryRate rate, Rack rack, long now) {
         dsack = false;
         int newly = 0;
         for (int b = 0; b < seg.sackBlocks; b++) {
@@ -57,6 +57,9 @@ final class SackScoreboard {
                     if (rate != null) {
                         rate.delivered(queue, i, queue.length(i), now);
                     }
+                    if (rack != null) {
+                        rack.delivered(queue, i, false, now);
+                    }
                 }
             }
         }
@@ -71,7 +74,8 @@ final class SackScoreboard {
     /**
      * RFC 6675 IsLost over every segment not yet SACKed: it is lost when DupThresh SACKed segments,
      * or more than (DupThresh - 1) * SMSS SACKed bytes, lie above it. Segments already marked (or
-     * retransmitted) are left alone: a retransmission's fate is the timer's to decide.
+     * retransmitted) are left alone: whether a retransmission was lost again is RACK's to decide
+     * ({@link Rack}), or the timer's.
      *
      * @return bytes newly marked lost
      */

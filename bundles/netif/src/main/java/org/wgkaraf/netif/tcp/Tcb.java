@@ -113,6 +113,8 @@ final class Tcb {
     final SackScoreboard scoreboard;
     final CongestionControl cc;
     final DeliveryRate rate = new DeliveryRate();
+    final Pacer pacer = new Pacer();
+    final Rack rack;
     final RtoEstimator rto;
     final LossRecovery recovery;
     final Arrival arrival;
@@ -122,6 +124,8 @@ final class Tcb {
     long retransmitAt = NEVER;
     /** The tail loss probe timer (RFC 8985 7). */
     long probeAt = NEVER;
+    /** RACK's reordering timer (RFC 8985 6.3). */
+    long rackAt = NEVER;
     /** A tail loss probe is to be sent. */
     boolean tailProbeDue;
     /** A tail loss probe was sent and no ACK has advanced SND.UNA since. */
@@ -164,7 +168,8 @@ final class Tcb {
         this.receiveBuffer = new ReceiveBuffer(receivePool, config.receiveBuffer(), config.maxOutOfOrderRanges());
         this.retransmissions = new RetransmissionQueue(config.maxSegmentsInFlight());
         this.scoreboard = new SackScoreboard(retransmissions);
-        this.cc = config.congestion() == TcpConfig.Congestion.BBR ? new Bbr(config.mss()) : new NewReno(config.mss());
+        this.cc = config.congestion() == TcpConfig.Congestion.BBR ? new Bbr(config.mss(), config.pacing()) : new NewReno(config.mss());
+        this.rack = new Rack(tsOffset);
         this.rto = new RtoEstimator(config.initialRto(), config.minRto(), config.maxRto());
         this.recovery = new LossRecovery(this);
         this.arrival = new Arrival(this);
@@ -364,6 +369,8 @@ final class Tcb {
         retransmissions.clear();
         retransmitAt = NEVER;
         probeAt = NEVER;
+        rackAt = NEVER;
+        pacer.wakeAt = NEVER;
         persistAt = NEVER;
         finWait2At = NEVER;
         delayedAckAt = NEVER;
@@ -410,10 +417,18 @@ final class Tcb {
             delayedAckAt = NEVER;
             ackNow = true;
         }
+        if (pacer.wakeAt <= now) {
+            pacer.wakeAt = NEVER; // the segment it held may go: poll sends it
+        }
         if (retransmitAt <= now) {
             recovery.onTimeout(now);
-        } else if (probeAt <= now) {
-            recovery.onProbeTimeout(now);
+        } else {
+            if (rackAt <= now) {
+                recovery.onReorderTimeout(now);
+            }
+            if (probeAt <= now) {
+                recovery.onProbeTimeout(now);
+            }
         }
         if (persistAt <= now) {
             persistExpired(now);
@@ -462,7 +477,7 @@ final class Tcb {
     /** When {@link #timer} must be called next, or {@link #NEVER}. */
     long nextDeadline() {
         return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(timeWaitAt, finWait2At)),
-                Math.min(delayedAckAt, probeAt));
+                Math.min(Math.min(delayedAckAt, probeAt), Math.min(rackAt, pacer.wakeAt)));
     }
 
     /**

@@ -2,10 +2,11 @@ package org.wgkaraf.netif.tcp;
 
 /**
  * Decides what a connection sends next and writes it: a reset, our SYN or SYN-ACK, a segment
- * marked lost (resent first, RFC 6675 NextSeg), new data within the peer's window and cwnd - pipe,
- * FIN after the data, a window probe, or an ACK (carrying SACK and D-SACK blocks when data is held
- * beyond a gap). Every segment carries the window we offer, chosen so the right edge never moves
- * back (RFC 9293 3.8.6) and grows only in steps worth announcing (receiver SWS avoidance, 3.8.6.2.2).
+ * marked lost (resent first, RFC 6675 NextSeg), new data within the peer's window and cwnd - pipe
+ * (both when the {@link Pacer} lets them go), FIN after the data, a window probe, or an ACK
+ * (carrying SACK and D-SACK blocks when data is held beyond a gap). Every segment carries the
+ * window we offer, chosen so the right edge never moves back (RFC 9293 3.8.6) and grows only in
+ * steps worth announcing (receiver SWS avoidance, 3.8.6.2.2).
  */
 final class Transmitter {
     /** TCP options may fill 40 bytes. */
@@ -120,13 +121,14 @@ final class Transmitter {
     }
 
     /**
-     * A lost segment, or new data, or FIN: whatever the windows allow; 0 when nothing may go.
+     * A lost segment, or new data, or FIN: whatever the windows and the pacer allow; 0 when nothing may go.
      *
      * @param override send into a window smaller than sender SWS avoidance waits for
      */
     private int data(byte[] out, long now, boolean override) {
         RetransmissionQueue q = t.retransmissions;
         boolean urgent = t.recovery.retransmitNow;
+        t.pacer.wakeAt = Tcb.NEVER; // set again below if pacing is what holds the next segment
         int budget = t.cc.cwnd() - q.pipe();
         if (t.tailProbeDue) {
             t.tailProbeDue = false;
@@ -140,6 +142,9 @@ final class Transmitter {
             // Nothing goes beyond the peer's window, a retransmission neither: Linux drops a
             // segment that ends beyond it, ACK and all, while its receive queue holds data.
             int room = t.sndUna + t.sndWnd - q.seq(lost);
+            if (room > 0 && !paced(now)) {
+                return 0;
+            }
             if (room >= q.length(lost)) {
                 t.recovery.retransmitNow = false;
                 return retransmit(lost, out, now);
@@ -178,7 +183,7 @@ final class Transmitter {
             n = 0; // cwnd: wait for the ACKs that are coming
         }
         boolean withFin = fin && n == unsent && Seq.lt(t.sndNxt + n, t.sndUna + t.sndWnd);
-        if (n == 0 && !withFin) {
+        if (n == 0 && !withFin || n > 0 && !paced(now)) {
             return 0;
         }
         int seq = t.sndNxt;
@@ -193,6 +198,7 @@ final class Transmitter {
         }
         q.add(seq, seqLength, withFin, now);
         t.rate.sent(q, q.count() - 1, now, pipe == 0);
+        t.pacer.sent(n, now);
         t.sndNxt = seq + seqLength;
         if (withFin) {
             t.finSent = true;
@@ -204,6 +210,15 @@ final class Transmitter {
         t.recovery.armTailProbe(now);
         t.lastSentAt = now;
         return length;
+    }
+
+    /**
+     * Whether pacing lets a data segment go now (BBR's pacing rate; none before an RTT is known).
+     * When it does not, the pacer's deadline brings the timer back.
+     */
+    private boolean paced(long now) {
+        long rate = t.cc.pacingRate(t.rto.measured() ? t.rto.srtt() : 0, t.mss);
+        return t.pacer.mayRelease(rate, t.mss, now);
     }
 
     /**
@@ -253,6 +268,7 @@ final class Transmitter {
         boolean nothingInFlight = q.pipe() == 0;
         q.retransmitted(i, now);
         t.rate.sent(q, i, now, nothingInFlight);
+        t.pacer.sent(n, now);
         t.retransmitted++;
         if (t.retransmitAt == Tcb.NEVER) {
             t.retransmitAt = now + t.rto.rto();

@@ -37,9 +37,15 @@ final class Scripted {
      * @param peerWs the peer's window scale, or -1 for none
      */
     static Scripted open(TcpConfig config, boolean ts, boolean sack, int peerWs) {
+        return open(config, ts, sack, peerWs, 0);
+    }
+
+    /** As {@link #open(TcpConfig, boolean, boolean, int)}, the SYN-ACK {@code rttMillis} after our SYN (the first RTT sample). */
+    static Scripted open(TcpConfig config, boolean ts, boolean sack, int peerWs, long rttMillis) {
         Scripted s = new Scripted(tcb(config, false), ts);
         s.t.connect(s.p.now);
         Segment syn = s.p.one();
+        s.p.advance(rttMillis);
         FakePeer.Builder b = s.p.segment().seq(PEER_ISS).ack(ISS + 1).flags(TcpHeader.SYN | TcpHeader.ACK).mss(1380)
                 .window(65535);
         if (peerWs >= 0) {

@@ -34,6 +34,18 @@ final class Simulation {
     long jitter;
     double reorderShare = 1;
     double loss;
+    /**
+     * A bottleneck on the way from A to B (bytes per second, 0 for none) with a drop-tail buffer
+     * of {@link #bottleneckBuffer} bytes: what arrives while the buffer is full is lost, as at a
+     * slow link or a busy relay's socket buffer.
+     */
+    long bottleneckRate;
+    int bottleneckBuffer = 200 * 1024;
+    long overflowed;
+    private long bottleneckFreeAt;
+    /** How fast A can put packets on the path at all (bytes per second, 0 for no limit): its CPU, say; never drops. */
+    long senderRate;
+    private long senderFreeAt;
     /** Drops what it matches, before random loss. */
     Predicate<Segment> dropToB = s -> false;
     Predicate<Segment> dropToA = s -> false;
@@ -128,8 +140,23 @@ final class Simulation {
                 packetsLost++;
                 continue;
             }
+            long departs = now;
+            if (toB && senderRate > 0) {
+                senderFreeAt = Math.max(senderFreeAt, now) + p.length * 1_000_000_000L / senderRate;
+                departs = senderFreeAt;
+            }
+            if (toB && bottleneckRate > 0) {
+                long backlog = Math.max(0, bottleneckFreeAt - departs) * bottleneckRate / 1_000_000_000L;
+                if (backlog + p.length > bottleneckBuffer) {
+                    overflowed++;
+                    packetsLost++;
+                    continue;
+                }
+                bottleneckFreeAt = Math.max(bottleneckFreeAt, departs) + p.length * 1_000_000_000L / bottleneckRate;
+                departs = bottleneckFreeAt;
+            }
             long extra = jitter > 0 && random.nextDouble() < reorderShare ? (long) (random.nextDouble() * jitter) : 0;
-            path.add(new InFlight(now + delay + extra, order++, toB, p));
+            path.add(new InFlight(departs + delay + extra, order++, toB, p));
         }
     }
 
