@@ -201,14 +201,14 @@ public final class TcpFuzzHarness {
      * The layer's limits, small so the fuzzer reaches each: 4 connections, 3 half-open (2 a port),
      * 2 in TIME-WAIT, 8 gaps, 64 segments in flight, 6 chunks of memory each way. Bit 0 of the
      * first input byte picks NewReno instead of BBR, bit 1 buffers of 256 KiB (window scaling)
-     * instead of 32 KiB.
+     * instead of 32 KiB, bit 2 turns pacing off.
      */
     static TcpConfig config(int b) {
         int buffer = (b & 2) != 0 ? 256 << 10 : 32 << 10;
         return new TcpConfig(TcpConfig.TUNNEL_MTU - 40, buffer, buffer, 2L * 6 * ChunkPool.CHUNK, 4, 3, 2, 2, 8, 64,
                 TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
                 TimeUnit.SECONDS.toNanos(60), 6, 3, 2, TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 10,
-                (b & 1) != 0 ? TcpConfig.Congestion.NEW_RENO : TcpConfig.Congestion.BBR);
+                (b & 1) != 0 ? TcpConfig.Congestion.NEW_RENO : TcpConfig.Congestion.BBR, (b & 4) == 0);
     }
 
     static SecureRandom seeded(long seed) {
