@@ -28,19 +28,24 @@ class ConfigStoreTest {
         configAdmin.onUpdate = props -> new Thread(() -> {
             try {
                 Thread.sleep(150);
-                Properties p = new Properties();
-                props.forEach((k, v) -> {
-                    if (!k.equals(ConfigStore.FILE_PROPERTY)) {
-                        p.setProperty(k, v.toString());
-                    }
-                });
-                try (var w = Files.newBufferedWriter(file)) {
-                    p.store(w, null);
-                }
+                writeBack(file, props);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }).start();
+    }
+
+    /** What the file installer writes: the configuration's values, without its bookkeeping. */
+    private static void writeBack(Path file, Map<String, Object> props) throws Exception {
+        Properties p = new Properties();
+        props.forEach((k, v) -> {
+            if (!k.equals(ConfigStore.FILE_PROPERTY)) {
+                p.setProperty(k, v.toString());
+            }
+        });
+        try (var w = Files.newBufferedWriter(file)) {
+            p.store(w, null);
+        }
     }
 
     private static String fileValue(Path file, String key) throws Exception {
@@ -124,15 +129,7 @@ class ConfigStoreTest {
         configAdmin.onUpdate = props -> new Thread(() -> {
             try {
                 Thread.sleep(50);
-                Properties p = new Properties();
-                props.forEach((k, v) -> {
-                    if (!k.equals(ConfigStore.FILE_PROPERTY)) {
-                        p.setProperty(k, v.toString());
-                    }
-                });
-                try (var w = Files.newBufferedWriter(file)) {
-                    p.store(w, null);
-                }
+                writeBack(file, props);
                 if (props.containsKey("local_port") && rollbacks.getAndIncrement() == 0) {
                     // The partial read: the file as it was, applied to ConfigAdmin, written back.
                     Thread.sleep(50);
