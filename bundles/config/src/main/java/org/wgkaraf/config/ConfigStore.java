@@ -150,7 +150,7 @@ final class ConfigStore {
             // the file) back. Seen under heavy load (docs/karaf.md). Settle, check both, and
             // write again if either lost the change.
             pauseMillis(SETTLE_MILLIS);
-            Map<String, String> held = values(Dictionaries.copy(configuration().getProperties()));
+            Map<String, String> held = held();
             if (held.equals(values) && values.equals(readFile(file))) {
                 return;
             }
@@ -195,13 +195,18 @@ final class ConfigStore {
 
     private void awaitConfiguration(Map<String, String> values) throws IOException {
         long deadline = System.nanoTime() + FILE_WAIT_MILLIS * 1_000_000;
-        while (!values.equals(values(Dictionaries.copy(configuration().getProperties())))) {
+        while (!values.equals(held())) {
             if (System.nanoTime() > deadline) {
                 LOG.warn("Karaf did not load {} within {} ms: is its file installer watching that folder?", cfgFile, FILE_WAIT_MILLIS);
                 return;
             }
             pause();
         }
+    }
+
+    /** What ConfigAdmin holds now, as the file would hold it. */
+    private Map<String, String> held() throws IOException {
+        return values(Dictionaries.copy(configuration().getProperties()));
     }
 
     private static void pause() {

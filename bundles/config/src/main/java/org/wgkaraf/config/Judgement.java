@@ -2,6 +2,7 @@ package org.wgkaraf.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.wgkaraf.api.wireguard.Instance;
 
 /**
@@ -27,8 +28,7 @@ record Judgement(Map<String, String> refused, Map<String, String> inUse) {
     static Map<String, String> shown(Map<String, Object> properties) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Instance i : Instance.values()) {
-            Object raw = properties == null ? null : properties.get(i.key());
-            String v = raw == null ? "" : raw.toString().strip();
+            String v = given(properties, i);
             if (i.secret()) {
                 out.put(i.key(), v.isEmpty() ? "" : SecretStore.HIDDEN);
             } else {
@@ -36,5 +36,26 @@ record Judgement(Map<String, String> refused, Map<String, String> inUse) {
             }
         }
         return Map.copyOf(out);
+    }
+
+    /**
+     * The instances set in {@code properties}, as ConfigAdmin holds them once the secret store
+     * has the keys: strings, secrets as (hidden), unset ones left out.
+     */
+    static Map<String, String> given(Map<String, Object> properties) {
+        Map<String, String> out = new TreeMap<>();
+        for (Instance i : Instance.values()) {
+            String v = given(properties, i);
+            if (!v.isEmpty()) {
+                out.put(i.key(), i.secret() ? SecretStore.HIDDEN : v);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /** One instance's value as given, stripped; "" when unset. */
+    private static String given(Map<String, Object> properties, Instance i) {
+        Object raw = properties == null ? null : properties.get(i.key());
+        return raw == null ? "" : raw.toString().strip();
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ import org.wgkaraf.api.wireguard.WireGuardStatus;
  * immutable and published through volatile fields. Calls that want the effect done before they
  * return ({@code wireguard start}) wait on the thread, at most 30 s.
  * <p>
- * (About 470 lines, kept in one file on purpose: the rule, every event and the tunnel they act on
+ * (About 450 lines, kept in one file on purpose: the rule, every event and the tunnel they act on
  * read together. The thread ({@link ClientThread}), the verdict on a configuration
  * ({@link ConfigIntake}) and what the settings show ({@link Judgement}) are apart.)
  */
@@ -249,7 +248,7 @@ final class Lifecycle implements NetworkListener {
             WireGuardConfig.Change change = next.changeFrom(config);
             config = next;
             acceptedValues = Judgement.shown(properties);
-            acceptedGiven = given(properties);
+            acceptedGiven = Judgement.given(properties);
             refused = null;
             judgement = Judgement.NONE;
             if (running != null) {
@@ -320,19 +319,6 @@ final class Lifecycle implements NetworkListener {
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the accepted values of network.wireguard back: {}", e.toString());
         }
-    }
-
-    /** The instances set in {@code properties}, as strings, secrets as (hidden) (the secret store holds them). */
-    private static Map<String, String> given(Map<String, Object> properties) {
-        Map<String, String> out = new TreeMap<>();
-        for (Instance i : Instance.values()) {
-            Object raw = properties == null ? null : properties.get(i.key());
-            String v = raw == null ? "" : raw.toString().strip();
-            if (!v.isEmpty()) {
-                out.put(i.key(), i.secret() ? SecretStore.HIDDEN : v);
-            }
-        }
-        return Map.copyOf(out);
     }
 
     private void hideKeys(Map<String, String> clearKeys) {
