@@ -19,6 +19,7 @@
 #
 #   bench/product.sh                 # 5 runs, iperf3 10 s, 256 MiB nc transfers; builds first
 #   bench/product.sh --runs 3 --seconds 5 --bytes 64 --no-build
+#   bench/product.sh --java-opts "-Dwgkaraf.aead=bc"   # system properties for Karaf's JVM (A/B runs)
 #   MVN_ARGS="-o" bench/product.sh   # extra arguments for the build
 #
 # Needs root and the Debian packages wireguard-go wireguard-tools iproute2 iputils-ping iperf3 jq
@@ -26,14 +27,15 @@
 # itself: namespaces, processes and the unpacked distribution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=5 seconds=10 mib=256 build=yes
+runs=5 seconds=10 mib=256 build=yes java_opts=
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --bytes) mib=$2; shift 2 ;;
     --no-build) build=no; shift ;;
-    *) echo "product.sh: unknown option $1 (use --runs N, --seconds S, --bytes MiB, --no-build)" >&2; exit 2 ;;
+    --java-opts) java_opts=$2; shift 2 ;;
+    *) echo "product.sh: unknown option $1 (use --runs N, --seconds S, --bytes MiB, --no-build, --java-opts '-Dx=y')" >&2; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "product.sh needs root (network namespaces, the TUN backend)" >&2; exit 2; }
@@ -128,7 +130,7 @@ await 50 "iperf3 -s" sh -c "ip netns exec $SV ss -ltn | grep -q '172.16.1.10:520
 # ---------------------------------------------------------------- the product, as a user runs it
 tar xzf "$dist" -C "$work"
 karaf=$(echo "$work"/karaf-dist-*)
-ip netns exec $PM "$karaf/bin/karaf" server >"$work/karaf.out" 2>&1 &
+ip netns exec $PM env EXTRA_JAVA_OPTS="$java_opts" "$karaf/bin/karaf" server >"$work/karaf.out" 2>&1 &
 client() { ip netns exec $PM "$karaf/bin/client" -b "$@" 2>/dev/null; }
 status_has() { echo 'wireguard status' | client | grep -q "$1"; }
 await 1200 "Karaf's console (see $work/karaf.out)" status_has 'Connection status:'
@@ -208,7 +210,7 @@ bulk() {
 {
   echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1)"
   echo "# git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'); $(wireguard-go --version | head -1); $(iperf3 --version | head -1)"
-  echo "# $runs runs; iperf3 -t $seconds; nc $mib MiB; the product's JVM: pid $karaf_pid"
+  echo "# $runs runs; iperf3 -t $seconds; nc $mib MiB; the product's JVM: pid $karaf_pid${java_opts:+, with $java_opts}"
   echo "# the product on the tun backend (kernel TCP over our TUN interface and engine), and wireguard-go"
   # Warm-up, not recorded: the JIT compiles the packet path before anything is measured.
   ip netns exec $PM iperf3 -c 172.16.1.10 -t 5 >/dev/null
@@ -244,6 +246,7 @@ bulk() {
     done
   done
   echo
+  echo "# the product's $(grep -ho 'Transport AEAD: .*' "$karaf"/data/log/karaf.log | tail -1)"
   echo "# medians over $runs runs, and the product's ratio to wireguard-go (for CPU and RTT, lower is better)"
   printf '%-22s %12s %12s %12s %8s\n' measure tun userspace wireguard-go ratio
   for m in iperf3-from-module iperf3-to-module cpu-from-module cpu-to-module ping-rtt nc-from-module nc-to-module cpu-nc-from-module cpu-nc-to-module; do
