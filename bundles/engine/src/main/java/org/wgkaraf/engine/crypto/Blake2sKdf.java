@@ -1,10 +1,9 @@
 package org.wgkaraf.engine.crypto;
 
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /**
- * The whitepaper's HASH, HMAC and KDF (section 5.4) over one BLAKE2s digest and scratch arrays
+ * The whitepaper's HASH, HMAC and KDF (section 5.4) over one {@link Blake2sHasher} and scratch arrays
  * that this object owns and reuses, for the handshake: a handshake runs sixteen KDFs and about as
  * many HASHes, and making a digest, pads and intermediate keys for each was most of the 95 KB a
  * handshake allocated.
@@ -18,7 +17,7 @@ public final class Blake2sKdf {
     private static final int BLOCK = 64;
     private static final int SIZE = Blake2s.HASH_SIZE;
 
-    private final Blake2sDigest digest = new Blake2sDigest(256);
+    private final Blake2sHasher digest = new Blake2sHasher();
     private final byte[] pad = new byte[BLOCK];
     private final byte[] inner = new byte[SIZE];
     private final byte[] t0 = new byte[SIZE];
