@@ -8,8 +8,8 @@ import java.util.Arrays;
  * allocates a message schedule per compression and new state at every reset, which was half of
  * what a handshake still allocated once its KDF reused one digest.
  *
- * <p>Not thread-safe. {@link #doFinal} wipes the message buffer and the working state, so an
- * instance holds no input between messages.
+ * <p>Not thread-safe. {@link #doFinal} wipes the message buffer and the message schedule, so
+ * an instance holds no input between messages.
  */
 public final class Blake2sHasher {
     private static final int BLOCK = 64;
@@ -31,7 +31,6 @@ public final class Blake2sHasher {
     };
 
     private final int[] h = new int[8];
-    private final int[] v = new int[16];
     private final int[] m = new int[16];
     private final byte[] buffer = new byte[BLOCK];
     private int buffered;
@@ -80,48 +79,99 @@ public final class Blake2sHasher {
             out[outOff + 4 * i + 3] = (byte) (w >>> 24);
         }
         Arrays.fill(buffer, (byte) 0);
-        Arrays.fill(v, 0);
         Arrays.fill(m, 0);
         reset();
     }
 
+    /**
+     * The compression function F (RFC 7693 section 3.2). The working vector lives in sixteen
+     * locals, which the JIT keeps in registers; each group of eight lines is one G (section 3.1)
+     * on a column, then on a diagonal.
+     */
     private void compress(byte[] block, boolean last) {
         for (int i = 0; i < 16; i++) {
             int j = 4 * i;
             m[i] = (block[j] & 0xff) | (block[j + 1] & 0xff) << 8 | (block[j + 2] & 0xff) << 16 | block[j + 3] << 24;
         }
-        System.arraycopy(h, 0, v, 0, 8);
-        System.arraycopy(IV, 0, v, 8, 8);
-        v[12] ^= (int) counter;
-        v[13] ^= (int) (counter >>> 32);
-        if (last) {
-            v[14] = ~v[14];
-        }
+        int v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6], v7 = h[7];
+        int v8 = IV[0], v9 = IV[1], v10 = IV[2], v11 = IV[3];
+        int v12 = IV[4] ^ (int) counter;
+        int v13 = IV[5] ^ (int) (counter >>> 32);
+        int v14 = last ? ~IV[6] : IV[6];
+        int v15 = IV[7];
         for (byte[] s : SIGMA) {
-            g(0, 4, 8, 12, m[s[0]], m[s[1]]);
-            g(1, 5, 9, 13, m[s[2]], m[s[3]]);
-            g(2, 6, 10, 14, m[s[4]], m[s[5]]);
-            g(3, 7, 11, 15, m[s[6]], m[s[7]]);
-            g(0, 5, 10, 15, m[s[8]], m[s[9]]);
-            g(1, 6, 11, 12, m[s[10]], m[s[11]]);
-            g(2, 7, 8, 13, m[s[12]], m[s[13]]);
-            g(3, 4, 9, 14, m[s[14]], m[s[15]]);
+                v0 += v4 + m[s[0]];
+                v12 = Integer.rotateRight(v12 ^ v0, 16);
+                v8 += v12;
+                v4 = Integer.rotateRight(v4 ^ v8, 12);
+                v0 += v4 + m[s[1]];
+                v12 = Integer.rotateRight(v12 ^ v0, 8);
+                v8 += v12;
+                v4 = Integer.rotateRight(v4 ^ v8, 7);
+                v1 += v5 + m[s[2]];
+                v13 = Integer.rotateRight(v13 ^ v1, 16);
+                v9 += v13;
+                v5 = Integer.rotateRight(v5 ^ v9, 12);
+                v1 += v5 + m[s[3]];
+                v13 = Integer.rotateRight(v13 ^ v1, 8);
+                v9 += v13;
+                v5 = Integer.rotateRight(v5 ^ v9, 7);
+                v2 += v6 + m[s[4]];
+                v14 = Integer.rotateRight(v14 ^ v2, 16);
+                v10 += v14;
+                v6 = Integer.rotateRight(v6 ^ v10, 12);
+                v2 += v6 + m[s[5]];
+                v14 = Integer.rotateRight(v14 ^ v2, 8);
+                v10 += v14;
+                v6 = Integer.rotateRight(v6 ^ v10, 7);
+                v3 += v7 + m[s[6]];
+                v15 = Integer.rotateRight(v15 ^ v3, 16);
+                v11 += v15;
+                v7 = Integer.rotateRight(v7 ^ v11, 12);
+                v3 += v7 + m[s[7]];
+                v15 = Integer.rotateRight(v15 ^ v3, 8);
+                v11 += v15;
+                v7 = Integer.rotateRight(v7 ^ v11, 7);
+                v0 += v5 + m[s[8]];
+                v15 = Integer.rotateRight(v15 ^ v0, 16);
+                v10 += v15;
+                v5 = Integer.rotateRight(v5 ^ v10, 12);
+                v0 += v5 + m[s[9]];
+                v15 = Integer.rotateRight(v15 ^ v0, 8);
+                v10 += v15;
+                v5 = Integer.rotateRight(v5 ^ v10, 7);
+                v1 += v6 + m[s[10]];
+                v12 = Integer.rotateRight(v12 ^ v1, 16);
+                v11 += v12;
+                v6 = Integer.rotateRight(v6 ^ v11, 12);
+                v1 += v6 + m[s[11]];
+                v12 = Integer.rotateRight(v12 ^ v1, 8);
+                v11 += v12;
+                v6 = Integer.rotateRight(v6 ^ v11, 7);
+                v2 += v7 + m[s[12]];
+                v13 = Integer.rotateRight(v13 ^ v2, 16);
+                v8 += v13;
+                v7 = Integer.rotateRight(v7 ^ v8, 12);
+                v2 += v7 + m[s[13]];
+                v13 = Integer.rotateRight(v13 ^ v2, 8);
+                v8 += v13;
+                v7 = Integer.rotateRight(v7 ^ v8, 7);
+                v3 += v4 + m[s[14]];
+                v14 = Integer.rotateRight(v14 ^ v3, 16);
+                v9 += v14;
+                v4 = Integer.rotateRight(v4 ^ v9, 12);
+                v3 += v4 + m[s[15]];
+                v14 = Integer.rotateRight(v14 ^ v3, 8);
+                v9 += v14;
+                v4 = Integer.rotateRight(v4 ^ v9, 7);
         }
-        for (int i = 0; i < 8; i++) {
-            h[i] ^= v[i] ^ v[i + 8];
-        }
-    }
-
-    /** The mixing function G (RFC 7693 section 3.1) on four words of the working state. */
-    private void g(int a, int b, int c, int d, int x, int y) {
-        int[] w = v;
-        w[a] += w[b] + x;
-        w[d] = Integer.rotateRight(w[d] ^ w[a], 16);
-        w[c] += w[d];
-        w[b] = Integer.rotateRight(w[b] ^ w[c], 12);
-        w[a] += w[b] + y;
-        w[d] = Integer.rotateRight(w[d] ^ w[a], 8);
-        w[c] += w[d];
-        w[b] = Integer.rotateRight(w[b] ^ w[c], 7);
+        h[0] ^= v0 ^ v8;
+        h[1] ^= v1 ^ v9;
+        h[2] ^= v2 ^ v10;
+        h[3] ^= v3 ^ v11;
+        h[4] ^= v4 ^ v12;
+        h[5] ^= v5 ^ v13;
+        h[6] ^= v6 ^ v14;
+        h[7] ^= v7 ^ v15;
     }
 }

@@ -17,12 +17,16 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.bouncycastle.crypto.digests.Blake2sDigest;
+import org.wgkaraf.engine.crypto.Blake2sHasher;
+import org.wgkaraf.engine.crypto.Blake2sKdf;
 import org.wgkaraf.engine.crypto.X25519;
 
 /**
  * The public-key operations a handshake is made of, one implementation beside the other, so that
  * the choice of X25519 rests on a figure. A handshake does five variable-base agreements and
- * makes two ephemeral public keys (fixed base).
+ * makes two ephemeral public keys (fixed base); it also runs sixteen KDFs (about 200 BLAKE2s
+ * compressions), so BLAKE2s and the KDF are here too.
  * Run: mvn -B -Pbench -DskipTests -pl bundles/engine -am verify -Djmh.args="HandshakeCryptoBenchmark"
  */
 @State(Scope.Thread)
@@ -32,6 +36,12 @@ public class HandshakeCryptoBenchmark {
     private final byte[] priv = new byte[32];
     private final byte[] peerPub = new byte[32];
     private final byte[] out = new byte[32];
+    private final byte[] block = new byte[64];
+    private final Blake2sHasher ownHasher = new Blake2sHasher();
+    private final Blake2sDigest bcDigest = new Blake2sDigest(256);
+    private final Blake2sKdf kdf = new Blake2sKdf();
+    private final byte[] ck = new byte[32];
+    private final byte[] k = new byte[32];
     private KeyAgreement jdk;
     private PrivateKey jdkPriv;
     private PublicKey jdkPub;
@@ -71,5 +81,27 @@ public class HandshakeCryptoBenchmark {
         jdk.init(jdkPriv);
         jdk.doPhase(jdkPub, true);
         return jdk.generateSecret();
+    }
+
+    /** One 64-byte message: one compression. */
+    @Benchmark
+    public byte[] blake2sOwn() {
+        ownHasher.update(block, 0, 64);
+        ownHasher.doFinal(out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public byte[] blake2sBc() {
+        bcDigest.update(block, 0, 64);
+        bcDigest.doFinal(out, 0);
+        return out;
+    }
+
+    /** The handshake's commonest KDF: (ck, k) = KDF2(ck, dh). */
+    @Benchmark
+    public byte[] kdf2() {
+        kdf.kdf(ck, peerPub, 0, 32, ck, k, null);
+        return k;
     }
 }
