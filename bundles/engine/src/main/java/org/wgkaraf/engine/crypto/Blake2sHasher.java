@@ -3,10 +3,12 @@ package org.wgkaraf.engine.crypto;
 import java.util.Arrays;
 
 /**
- * Unkeyed BLAKE2s with a 32-byte digest (RFC 7693), reusable and allocation-free: the handshake's
+ * BLAKE2s (RFC 7693), reusable and allocation-free: unkeyed with a 32-byte digest unless a
+ * message starts with {@link #startKeyed} (WireGuard's MAC: keyed, 16 bytes). The handshake's
  * HASH and HMAC run about a hundred compressions per handshake, and BouncyCastle's digest
  * allocates a message schedule per compression and new state at every reset, which was half of
- * what a handshake still allocated once its KDF reused one digest.
+ * what a handshake still allocated once its KDF reused one digest; and MAC1 is checked on every
+ * handshake datagram, a flood's included.
  *
  * <p>Not thread-safe. {@link #doFinal} wipes the message buffer and the message schedule, so
  * an instance holds no input between messages.
@@ -36,16 +38,45 @@ public final class Blake2sHasher {
     private int buffered;
     /** Bytes compressed so far (the counter t). */
     private long counter;
+    /** The digest length of the current message. */
+    private int outLength;
 
     public Blake2sHasher() {
-        reset();
+        start(0, Blake2s.HASH_SIZE);
     }
 
-    private void reset() {
+    /** The parameter block folded into the IV: digest length, key length, fanout 1, depth 1. */
+    private void start(int keyLength, int digestLength) {
         System.arraycopy(IV, 0, h, 0, 8);
-        h[0] ^= 0x01010000 | Blake2s.HASH_SIZE; // fanout 1, depth 1, no key, 32-byte digest
+        h[0] ^= 0x01010000 | keyLength << 8 | digestLength;
         buffered = 0;
         counter = 0;
+        outLength = digestLength;
+    }
+
+    /**
+     * Starts a keyed message (RFC 7693 section 2.5) with a {@code digestLength}-byte digest: the
+     * key, 1 to 32 bytes, padded with zeros to a block, is the message's first block. The next
+     * {@link #doFinal} writes that many bytes; the one after is unkeyed and 32 bytes again.
+     */
+    public void startKeyed(byte[] key, int digestLength) {
+        if (key.length < 1 || key.length > Blake2s.HASH_SIZE || digestLength < 1 || digestLength > Blake2s.HASH_SIZE) {
+            throw new IllegalArgumentException("BLAKE2s key and digest are 1 to 32 bytes");
+        }
+        start(key.length, digestLength);
+        System.arraycopy(key, 0, buffer, 0, key.length);
+        Arrays.fill(buffer, key.length, BLOCK, (byte) 0);
+        buffered = BLOCK;
+    }
+
+    /**
+     * MAC(key, data) of the whitepaper: keyed BLAKE2s with a 16-byte digest, written at
+     * {@code out[outOff]}; {@code out} may be {@code data} (the input is consumed first).
+     */
+    public void mac(byte[] key, byte[] data, int off, int len, byte[] out, int outOff) {
+        startKeyed(key, Blake2s.MAC_SIZE);
+        update(data, off, len);
+        doFinal(out, outOff);
     }
 
     public void update(byte[] in, int off, int len) {
@@ -66,21 +97,20 @@ public final class Blake2sHasher {
         }
     }
 
-    /** Writes the 32-byte digest at {@code out[outOff]} and starts a new message. */
+    /**
+     * Writes the digest (32 bytes, or the length {@link #startKeyed} gave) at {@code out[outOff]}
+     * and starts a new unkeyed message.
+     */
     public void doFinal(byte[] out, int outOff) {
         counter += buffered;
         Arrays.fill(buffer, buffered, BLOCK, (byte) 0);
         compress(buffer, true);
-        for (int i = 0; i < 8; i++) {
-            int w = h[i];
-            out[outOff + 4 * i] = (byte) w;
-            out[outOff + 4 * i + 1] = (byte) (w >>> 8);
-            out[outOff + 4 * i + 2] = (byte) (w >>> 16);
-            out[outOff + 4 * i + 3] = (byte) (w >>> 24);
+        for (int i = 0; i < outLength; i++) {
+            out[outOff + i] = (byte) (h[i >>> 2] >>> 8 * (i & 3));
         }
         Arrays.fill(buffer, (byte) 0);
         Arrays.fill(m, 0);
-        reset();
+        start(0, Blake2s.HASH_SIZE);
     }
 
     /**
