@@ -96,6 +96,9 @@ public final class Noise {
      * {@code kdf}'s scratch (which the caller must not use from another thread meanwhile).
      */
     public static Noise wireGuard(byte[] start, Blake2sKdf kdf) {
+        if (start.length != 32 || kdf == null) {
+            throw new IllegalArgumentException("a 32-byte start and a KDF scratch are needed");
+        }
         Noise n = new Noise(kdf);
         System.arraycopy(WG_CHAINING_KEY, 0, n.ck, 0, 32);
         System.arraycopy(start, 0, n.h, 0, 32);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -109,6 +110,10 @@ class HandshakePrecomputeTest {
         assertTrue(responder.finishReadA(ss, m1, 0, Constants.TIMESTAMP_SIZE, ts));
         assertArrayEquals(full.handshakeHash(), responder.handshakeHash());
         Arrays.fill(bPriv, (byte) 0);
+
+        assertThrows(IllegalArgumentException.class, () -> Noise.wireGuard(new byte[31], new Blake2sKdf()));
+        assertThrows(IllegalArgumentException.class, () -> Noise.wireGuard(start, null));
+        assertThrows(IllegalArgumentException.class, () -> Noise.wireGuardStart(new byte[31], new byte[32]));
     }
 
     @Test
