@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.wgkaraf.engine.crypto.Blake2s;
+import org.wgkaraf.engine.crypto.Blake2sHasher;
 import org.wgkaraf.engine.crypto.XChaChaPoly;
 
 /**
@@ -21,6 +22,8 @@ final class CookieChecker {
     private final byte[] mac = new byte[16];
     private final byte[] cookie = new byte[16];
     private final byte[] addr = new byte[18];
+    /** Computes the MACs without allocating: MAC1 is checked on every handshake datagram, a flood's too. */
+    private final Blake2sHasher hasher = new Blake2sHasher();
 
     CookieChecker(byte[] ourPublic, SecureRandom random) {
         this.random = random;
@@ -30,7 +33,7 @@ final class CookieChecker {
 
     boolean checkMac1(byte[] msg, int off, int size) {
         int at = Messages.mac1Offset(size);
-        Blake2s.mac(mac1Key, msg, off, at, mac, 0);
+        hasher.mac(mac1Key, msg, off, at, mac, 0);
         return constantTimeEquals(mac, msg, off + at);
     }
 
@@ -41,7 +44,7 @@ final class CookieChecker {
         }
         makeCookie(source);
         int at = Messages.mac2Offset(size);
-        Blake2s.mac(cookie, msg, off, at, mac, 0);
+        hasher.mac(cookie, msg, off, at, mac, 0);
         return constantTimeEquals(mac, msg, off + at);
     }
 
@@ -68,7 +71,7 @@ final class CookieChecker {
         System.arraycopy(ip, 0, addr, 0, ip.length);
         addr[ip.length] = (byte) (source.getPort() >>> 8);
         addr[ip.length + 1] = (byte) source.getPort();
-        Blake2s.mac(secret, addr, 0, ip.length + 2, cookie, 0);
+        hasher.mac(secret, addr, 0, ip.length + 2, cookie, 0);
     }
 
     /** Constant time, in place: runs for every handshake datagram, a flood included. */

@@ -2,6 +2,7 @@ package org.wgkaraf.engine.core;
 
 import java.util.Arrays;
 import org.wgkaraf.engine.crypto.Blake2s;
+import org.wgkaraf.engine.crypto.Blake2sHasher;
 import org.wgkaraf.engine.crypto.XChaChaPoly;
 
 /**
@@ -16,6 +17,8 @@ final class CookieGenerator {
     private boolean hasLastMac1;
     private boolean hasCookie;
     private long cookieReceivedAt;
+    /** Computes the MACs without allocating: MAC1 is checked on every handshake datagram, a flood's too. */
+    private final Blake2sHasher hasher = new Blake2sHasher();
 
     CookieGenerator(byte[] peerPublic) {
         Blake2s.hash(mac1Key, Constants.LABEL_MAC1, peerPublic);
@@ -25,12 +28,12 @@ final class CookieGenerator {
     /** Fills the mac1 and mac2 fields of a message of {@code size} bytes at {@code msg[0]}. */
     void addMacs(byte[] msg, int size, long now) {
         int at1 = Messages.mac1Offset(size);
-        Blake2s.mac(mac1Key, msg, 0, at1, msg, at1);
+        hasher.mac(mac1Key, msg, 0, at1, msg, at1);
         System.arraycopy(msg, at1, lastMac1, 0, 16);
         hasLastMac1 = true;
         int at2 = Messages.mac2Offset(size);
         if (hasCookie && now - cookieReceivedAt < Constants.COOKIE_MAX_AGE) {
-            Blake2s.mac(cookie, msg, 0, at2, msg, at2);
+            hasher.mac(cookie, msg, 0, at2, msg, at2);
         } else {
             Arrays.fill(msg, at2, at2 + 16, (byte) 0);
         }

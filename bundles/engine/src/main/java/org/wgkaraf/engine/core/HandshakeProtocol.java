@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import org.wgkaraf.api.engine.DropReason;
+import org.wgkaraf.engine.crypto.Blake2sKdf;
 import org.wgkaraf.engine.crypto.TransportCipher;
 
 /**
@@ -41,6 +42,10 @@ final class HandshakeProtocol {
     private final TimeSource time;
     private final byte[] timestamp = new byte[Constants.TIMESTAMP_SIZE];
     private final byte[] message = new byte[Messages.INITIATION_SIZE];
+    /** The hashing scratch of every Noise state of this device (it runs under the device's lock). */
+    private final Blake2sKdf kdf = new Blake2sKdf();
+    /** Where an initiation to us starts: {@link Noise#wireGuardStart} of our public key. */
+    private final byte[] responderStart = new byte[32];
 
     /**
      * @param staticPrivate our static private key; the device's own array, zeroed by the device
@@ -57,6 +62,7 @@ final class HandshakeProtocol {
         this.aead = aead;
         this.tai64n = tai64n;
         this.drops = drops;
+        Noise.wireGuardStart(staticPublic, responderStart);
     }
 
     // ------------------------------------------------------------------ protocol events
@@ -143,7 +149,7 @@ final class HandshakeProtocol {
      */
     boolean createInitiation(Peer peer, long now, byte[] out) {
         abandonInitiation(peer);
-        Noise noise = Noise.wireGuard(peer.publicKey);
+        Noise noise = Noise.wireGuard(peer.initiationStart, kdf);
         noise.generateEphemeral(random);
         int localIndex = indices.newHandshakeIndex(peer);
         Messages.header(out, 0, Messages.TYPE_INITIATION);
@@ -188,7 +194,7 @@ final class HandshakeProtocol {
      * @return the initiation, whose {@link Initiation#noise()} the caller destroys; or null
      */
     Initiation consumeInitiation(byte[] buf, int off, long now) {
-        Noise noise = Noise.wireGuard(staticPublic);
+        Noise noise = Noise.wireGuard(responderStart, kdf);
         boolean handedOver = false;
         try {
             if (!noise.readA(staticPrivate, buf, off + Messages.INITIATION_EPHEMERAL)) {

@@ -2,6 +2,7 @@ package org.wgkaraf.engine.core;
 
 import java.util.Arrays;
 import org.wgkaraf.engine.crypto.Blake2s;
+import org.wgkaraf.engine.crypto.Blake2sKdf;
 import org.wgkaraf.engine.crypto.ChaChaPoly;
 import org.wgkaraf.engine.crypto.X25519;
 
@@ -13,9 +14,24 @@ import org.wgkaraf.engine.crypto.X25519;
  *
  * <p>Message A (initiator to responder): e, es, s, ss, payload. Message B: e, ee, se, psk, payload.
  * Each instance is one handshake; {@link #destroy()} zeroes its secrets.
+ *
+ * <p>The start of a WireGuard handshake depends only on the responder's static public key, so the
+ * device computes it once per key ({@link #wireGuardStart}) and each handshake begins from that
+ * copy ({@link #wireGuard(byte[], Blake2sKdf)}) instead of hashing the protocol name, the
+ * identifier and the key again.
  */
 public final class Noise {
     private static final byte[] EMPTY = new byte[0];
+    /** ChaChaPoly's nonce for the handshake's AEADs: each key seals or opens one message only. */
+    private static final byte[] ZERO_NONCE = ChaChaPoly.nonce(0);
+    /** The initial chaining key of WireGuard: HASH(CONSTRUCTION). */
+    private static final byte[] WG_CHAINING_KEY = new byte[32];
+
+    static {
+        Blake2s.hash(WG_CHAINING_KEY, Constants.CONSTRUCTION);
+    }
+
+    private final Blake2sKdf kdf;
 
     private final byte[] ck = new byte[32];
     private final byte[] h = new byte[32];
@@ -28,6 +44,7 @@ public final class Noise {
 
     /** Starts a handshake whose responder has static public key {@code responderStatic}. */
     public Noise(byte[] protocolName, byte[] prologue, byte[] responderStatic) {
+        this.kdf = new Blake2sKdf();
         if (protocolName.length <= 32) {
             System.arraycopy(protocolName, 0, h, 0, protocolName.length);
         } else {
@@ -38,15 +55,17 @@ public final class Noise {
         mixHash(responderStatic, 0, 32);
     }
 
-    private Noise() {
+    private Noise(Blake2sKdf kdf) {
+        this.kdf = kdf;
     }
 
-    /** An independent copy, so a message can be tried without spoiling this state. */
+    /** An independent copy (sharing this one's scratch), so a message can be tried without spoiling this state. */
     public Noise copy() {
-        Noise c = new Noise();
-        for (int i = 0; i < 8; i++) {
-            byte[] from = fields()[i];
-            System.arraycopy(from, 0, c.fields()[i], 0, 32);
+        Noise c = new Noise(kdf);
+        byte[][] from = fields();
+        byte[][] to = c.fields();
+        for (int i = 0; i < from.length; i++) {
+            System.arraycopy(from[i], 0, to[i], 0, 32);
         }
         return c;
     }
@@ -55,9 +74,35 @@ public final class Noise {
         return new byte[][] {ck, h, key, dh, ephemeralPrivate, ephemeralPublic, remoteEphemeral, remoteStatic};
     }
 
-    /** The WireGuard form. */
+    /** The WireGuard form, computed from the start. */
     public static Noise wireGuard(byte[] responderStatic) {
         return new Noise(Constants.CONSTRUCTION, Constants.IDENTIFIER, responderStatic);
+    }
+
+    /**
+     * Writes into {@code hashOut} (32 bytes) the handshake hash a WireGuard handshake to the
+     * responder {@code responderStatic} starts from: HASH(HASH(HASH(CONSTRUCTION) || IDENTIFIER)
+     * || responderStatic). Public data only; it need not be kept secret.
+     */
+    public static void wireGuardStart(byte[] responderStatic, byte[] hashOut) {
+        if (responderStatic.length != 32 || hashOut.length != 32) {
+            throw new IllegalArgumentException("keys and hashes are 32 bytes");
+        }
+        System.arraycopy(wireGuard(responderStatic).h, 0, hashOut, 0, 32);
+    }
+
+    /**
+     * The WireGuard form from a start precomputed by {@link #wireGuardStart}, hashing with
+     * {@code kdf}'s scratch (which the caller must not use from another thread meanwhile).
+     */
+    public static Noise wireGuard(byte[] start, Blake2sKdf kdf) {
+        if (start.length != 32 || kdf == null) {
+            throw new IllegalArgumentException("a 32-byte start and a KDF scratch are needed");
+        }
+        Noise n = new Noise(kdf);
+        System.arraycopy(WG_CHAINING_KEY, 0, n.ck, 0, 32);
+        System.arraycopy(start, 0, n.h, 0, 32);
+        return n;
     }
 
     public byte[] handshakeHash() {
@@ -169,7 +214,7 @@ public final class Noise {
 
     /** Split: the two transport keys (initiator's sending key first). */
     public void split(byte[] first, byte[] second) {
-        Blake2s.kdf(ck, EMPTY, first, second);
+        kdf.kdf(ck, EMPTY, 0, 0, first, second, null);
     }
 
     public void destroy() {
@@ -181,39 +226,37 @@ public final class Noise {
     // --- symmetric state ---
 
     private void mixHash(byte[] data, int off, int len) {
-        byte[] part = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
-        Blake2s.hash(h, h, part);
+        kdf.hash(h, h, data, off, len);
     }
 
     /** Ck = KDF1(Ck, input): the psk modifier's treatment of e. */
     private void mixKey(byte[] input) {
-        Blake2s.kdf(ck, input, ck);
+        kdf.kdf(ck, input, 0, input.length, ck, null, null);
     }
 
     /** (Ck, k) = KDF2(Ck, input). */
     private void mixKeyDerive(byte[] input) {
-        Blake2s.kdf(ck, input, ck, key);
+        kdf.kdf(ck, input, 0, input.length, ck, key, null);
     }
 
-    /** (Ck, tau, k) = KDF3(Ck, psk); H = HASH(H || tau). */
+    /** (Ck, tau, k) = KDF3(Ck, psk); H = HASH(H || tau). Tau goes through {@code dh}, free at this point. */
     private void mixKeyAndHash(byte[] psk) {
-        byte[] tau = new byte[32];
-        Blake2s.kdf(ck, psk, ck, tau, key);
-        mixHash(tau, 0, 32);
-        Arrays.fill(tau, (byte) 0);
+        kdf.kdf(ck, psk, 0, psk.length, ck, dh, key);
+        mixHash(dh, 0, 32);
+        Arrays.fill(dh, (byte) 0);
     }
 
     private void encryptAndHash(byte[] plain, int off, int len, byte[] out, int outOff) {
-        ChaChaPoly.seal(key, ChaChaPoly.nonce(0), plain, off, len, h, out, outOff);
+        ChaChaPoly.seal(key, ZERO_NONCE, plain, off, len, h, out, outOff);
         mixHash(out, outOff, len + 16);
     }
 
+    /** Opens into {@code out}, which must not overlap {@code in}: the ciphertext is hashed after. */
     private boolean decryptAndHash(byte[] in, int off, int len, byte[] out, int outOff) {
-        byte[] cipher = Arrays.copyOfRange(in, off, off + len);
-        if (!ChaChaPoly.open(key, ChaChaPoly.nonce(0), cipher, 0, len, h, out, outOff)) {
+        if (!ChaChaPoly.open(key, ZERO_NONCE, in, off, len, h, out, outOff)) {
             return false;
         }
-        mixHash(cipher, 0, len);
+        mixHash(in, off, len);
         return true;
     }
 }

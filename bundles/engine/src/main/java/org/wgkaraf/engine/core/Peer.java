@@ -13,8 +13,14 @@ import org.wgkaraf.api.engine.PublicKey;
 public final class Peer {
     final byte[] publicKey;
     final PublicKey publicKeyValue;
-    /** DH(our static, its static), computed once. */
+    /**
+     * DH(our static, its static): constant for the pair of keys, so computed once when the peer
+     * is added (its key and ours never change for the life of this object) and zeroed by
+     * {@link #destroy}.
+     */
     final byte[] staticStatic = new byte[32];
+    /** Where our initiations to this peer start: {@link Noise#wireGuardStart} of its public key. */
+    final byte[] initiationStart = new byte[32];
     final byte[] presharedKey = new byte[32];
     long persistentKeepaliveInterval;
     PeerConfig config;
@@ -44,6 +50,7 @@ public final class Peer {
         this.publicKey = config.publicKey().toBytes();
         this.publicKeyValue = config.publicKey();
         this.cookies = new CookieGenerator(publicKey);
+        Noise.wireGuardStart(publicKey, initiationStart);
         this.timers = new Timers(jitter);
         this.keypairs = new Keypairs(indices);
         apply(config);
