@@ -1,8 +1,14 @@
 package org.wgkaraf.engine.crypto;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Times both transport AEADs on the running JDK. The two are interleaved batch by batch so that
- * both get the same JIT warm-up, and each is scored by its fastest batch: the least disturbed
+ * Times the available transport AEADs on the running JDK. They are interleaved batch by batch so
+ * that all get the same JIT warm-up, and each is scored by its fastest batch: the least disturbed
  * estimate of what it costs once compiled. Each batch seals and opens a small packet (an SSH
  * keystroke, a keepalive-sized datagram) and a full-size one, because real traffic mixes both and
  * the providers rank differently on each. The budget lets the JIT settle: with ~150 ms the JDK's
@@ -19,43 +25,69 @@ final class TransportCalibration {
     }
 
     static TransportChoice.Calibration run(long budgetNanos) {
+        return run(budgetNanos, available());
+    }
+
+    static List<TransportProvider> available() {
+        List<TransportProvider> list = new ArrayList<>();
+        for (TransportProvider p : TransportProvider.values()) {
+            if (p.isAvailable()) {
+                list.add(p);
+            }
+        }
+        return list;
+    }
+
+    static TransportChoice.Calibration run(long budgetNanos, List<TransportProvider> providers) {
+        if (providers.isEmpty()) {
+            throw new IllegalArgumentException("nothing to calibrate");
+        }
         // A fixed, public key: nothing secret is encrypted here.
         byte[] key = new byte[32];
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) (0xa5 ^ i);
         }
         // A sender and a receiver per provider, as a keypair has: one cipher per direction.
-        Pair bc = new Pair(TransportProvider.BC, key);
-        Pair jce = new Pair(TransportProvider.JCE, key);
+        int n = providers.size();
+        Pair[] pairs = new Pair[n];
+        long[] best = new long[n];
+        Arrays.fill(best, Long.MAX_VALUE);
         byte[] plain = new byte[PACKET_BYTES];
         byte[] small = new byte[SMALL_PACKET_BYTES];
         byte[] sealed = new byte[PACKET_BYTES + ChaChaPoly.TAG_SIZE];
-        long bcBest = Long.MAX_VALUE;
-        long jceBest = Long.MAX_VALUE;
         long counter = 0;
         long start = System.nanoTime();
         try {
-            // Round 0 loads and links both code paths (the first use of a VarHandle or of the JDK
+            for (int i = 0; i < n; i++) {
+                pairs[i] = new Pair(providers.get(i), key);
+            }
+            // Round 0 loads and links every code path (the first use of a VarHandle or of the JDK
             // cipher costs milliseconds) and is not scored.
-            batch(bc, counter, plain, small, sealed);
-            batch(jce, counter, plain, small, sealed);
+            for (Pair p : pairs) {
+                batch(p, counter, plain, small, sealed);
+            }
             counter += 2 * BATCH;
             for (int round = 1; round == 1 || System.nanoTime() - start < budgetNanos; round++) {
-                // Alternate who goes first so neither always runs right after a GC or a compile.
-                if ((round & 1) == 0) {
-                    bcBest = Math.min(bcBest, batch(bc, counter, plain, small, sealed));
-                    jceBest = Math.min(jceBest, batch(jce, counter, plain, small, sealed));
-                } else {
-                    jceBest = Math.min(jceBest, batch(jce, counter, plain, small, sealed));
-                    bcBest = Math.min(bcBest, batch(bc, counter, plain, small, sealed));
+                // Rotate who goes first so none always runs right after a GC or a compile.
+                for (int k = 0; k < n; k++) {
+                    int i = (round + k) % n;
+                    best[i] = Math.min(best[i], batch(pairs[i], counter, plain, small, sealed));
                 }
                 counter += 2 * BATCH;
             }
         } finally {
-            bc.destroy();
-            jce.destroy();
+            for (Pair p : pairs) {
+                if (p != null) {
+                    p.destroy();
+                }
+            }
         }
-        return new TransportChoice.Calibration(PACKET_BYTES + SMALL_PACKET_BYTES, bcBest, jceBest, System.nanoTime() - start);
+        Map<TransportProvider, Long> nanos = new EnumMap<>(TransportProvider.class);
+        for (int i = 0; i < n; i++) {
+            // A batch can read 0 ns on a coarse clock; the record wants a positive time.
+            nanos.put(providers.get(i), Math.max(1, best[i]));
+        }
+        return new TransportChoice.Calibration(PACKET_BYTES + SMALL_PACKET_BYTES, nanos, System.nanoTime() - start);
     }
 
     /** Nanoseconds per seal + open of one full-size and one small packet, over one batch. */
