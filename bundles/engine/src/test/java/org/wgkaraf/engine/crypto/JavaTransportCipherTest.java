@@ -54,6 +54,21 @@ class JavaTransportCipherTest {
         }
     }
 
+    @Test
+    void staysEqualToBouncyCastleAfterTheJitHasCompiledTheVectorizedPath() {
+        // C2 vectorizes ChaCha20Lanes only once it compiles it; interpreted code cannot show a
+        // wrong vectorization. Thousands of long packets get it compiled while we compare.
+        Random random = new Random(16L);
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        TransportCipher ours = java(key);
+        TransportCipher theirs = bc(key);
+        for (int n = 0; n < 6_000; n++) {
+            int len = ChaCha20Keystream.LANES_MIN_BYTES + random.nextInt(2 * ChaCha20Lanes.BYTES);
+            assertSameAsBouncyCastle(random, ours, theirs, n, len, random.nextInt(3), random.nextInt(3));
+        }
+    }
+
     private static void assertSameAsBouncyCastle(Random random, TransportCipher ours, TransportCipher theirs,
             long counter, int len, int inOff, int outOff) {
         String what = "len " + len + ", counter " + counter + ", offsets " + inOff + "/" + outOff;
