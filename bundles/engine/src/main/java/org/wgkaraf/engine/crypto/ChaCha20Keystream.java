@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * ChaCha20 (RFC 8439 sections 2.3 and 2.4) written for HotSpot's C2. Long runs go sixteen blocks
+ * ChaCha20 (RFC 8439 sections 2.3 and 2.4) written for HotSpot's C2. Long runs go many blocks
  * at a time through {@link ChaCha20Lanes}, which C2 vectorizes; the rest (and short packets) one
  * block at a time, with the state in 32 locals for the whole block and each double round spelled
  * out so no array is touched between rounds. The keystream is XORed eight bytes at a time
@@ -29,10 +29,10 @@ final class ChaCha20Keystream {
     private static final int C3 = 0x6b206574;
 
     /**
-     * Minimum length, in bytes, for which {@link ChaCha20Lanes} computes sixteen blocks at once:
-     * it costs about as much as eight scalar blocks.
+     * Minimum length, in bytes, for which {@link ChaCha20Lanes} computes its blocks at once: a
+     * call costs about as much as fourteen blocks one at a time.
      */
-    static final int LANES_MIN_BYTES = 8 * BLOCK_SIZE + 1;
+    static final int LANES_MIN_BYTES = 14 * BLOCK_SIZE + 1;
 
     /** The input state: words 0-3 constants, 4-11 key, 12 unused (the block counter is passed in), 13-15 nonce. */
     private final int[] state = new int[16];
