@@ -84,6 +84,14 @@ class TransportTest {
     }
 
     @Test
+    void calibrationLastsAtLeastItsBudgetAndStopsByItsCap() {
+        TransportChoice.Calibration c = TransportCalibration.run(SHORT_BUDGET, List.of(TransportProvider.BC, TransportProvider.JAVA));
+        assertTrue(c.elapsedNanos() >= SHORT_BUDGET, c.toString());
+        // The cap, plus one round of batches (slow while interpreted) and a margin for a busy machine.
+        assertTrue(c.elapsedNanos() < TransportCalibration.CAP_FACTOR * SHORT_BUDGET + 2_000_000_000L, c.toString());
+    }
+
+    @Test
     void calibrationRefusesNoTimesAndNonPositiveTimes() {
         assertThrows(IllegalArgumentException.class, () -> new TransportChoice.Calibration(1420, Map.of(), 1));
         assertThrows(IllegalArgumentException.class,
