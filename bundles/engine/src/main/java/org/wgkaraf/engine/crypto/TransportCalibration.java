@@ -30,6 +30,7 @@ final class TransportCalibration {
     static final int SMALL_PACKET_BYTES = 64;
     static final long DEFAULT_BUDGET_MILLIS = 600;
     private static final int BATCH = 8;
+    private static final int WARM_UP_BATCHES = 40;
     /** A batch at least 1/33 (3%) faster than the best so far counts as the JIT still at work. */
     private static final long GAIN_DIVISOR = 33;
     static final int CAP_FACTOR = 5;
@@ -75,11 +76,14 @@ final class TransportCalibration {
                 pairs[i] = new Pair(providers.get(i), key);
             }
             // Round 0 loads and links every code path (the first use of a VarHandle or of the JDK
-            // cipher costs milliseconds) and is not scored.
-            for (Pair p : pairs) {
-                batch(p, counter, plain, small, sealed);
+            // cipher costs milliseconds) and runs each enough for the JIT to queue its compiled
+            // versions early; it is not scored.
+            for (int b = 0; b < WARM_UP_BATCHES; b++) {
+                for (Pair p : pairs) {
+                    batch(p, counter, plain, small, sealed);
+                }
+                counter += 2 * BATCH;
             }
-            counter += 2 * BATCH;
             long lastGain = start;
             long lastCompile = start;
             long compiled = compilationMillis();
@@ -116,7 +120,7 @@ final class TransportCalibration {
     }
 
     /**
-     * Done when the budget has passed and for a quarter of it neither has any provider got faster
+     * Done when the budget has passed and for half of it neither has any provider got faster
      * (by more than 1 part in {@link #GAIN_DIVISOR}) nor has the JIT compiled anything, or at
      * {@link #CAP_FACTOR} budgets in any case. Watching the compiler matters: code that C1 has
      * compiled runs at a steady, slow pace until C2's version arrives, which looks settled.
@@ -124,7 +128,7 @@ final class TransportCalibration {
     private static boolean settled(long start, long lastChange, long budgetNanos) {
         long now = System.nanoTime();
         long elapsed = now - start;
-        return elapsed >= budgetNanos && (now - lastChange >= budgetNanos / 4 || elapsed >= CAP_FACTOR * budgetNanos);
+        return elapsed >= budgetNanos && (now - lastChange >= budgetNanos / 2 || elapsed >= CAP_FACTOR * budgetNanos);
     }
 
     /** Total milliseconds the JIT has spent compiling in this JVM, or 0 where it is not reported. */
