@@ -16,8 +16,8 @@ import java.util.Arrays;
  * <p>Twenty-four because a 1420-byte packet (WireGuard's default MTU payload) needs 23 blocks
  * after the one that keys Poly1305, so one call covers it. Measured per block (CPU time, 2-core
  * EPYC, AVX2): 16 lanes 79 ns, 24 lanes 91 ns, 32 lanes 80 ns, one block at a time 150 ns; eight
- * lanes were not vectorized at all (C2 unrolls a loop of eight fully and then has nothing to
- * vectorize). 24 wins at 1420 bytes, where 16 needs a second, mostly idle call or seven scalar
+ * lanes were no faster than one block at a time (C2 probably unrolls a loop of eight fully and
+ * then has nothing to vectorize). 24 wins at 1420 bytes, where 16 needs a second, mostly idle call or seven scalar
  * blocks; it loses about 13% on 16 KB packets, which WireGuard does not send. The scalar
  * {@link ChaCha20Keystream} loop handles what is left.
  *

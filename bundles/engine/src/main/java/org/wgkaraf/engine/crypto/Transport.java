@@ -7,12 +7,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Which {@link TransportCipher.Factory} the engine uses: BouncyCastle's, the JDK's or our own
  * ({@link JavaTransportCipher}) ChaCha20-Poly1305, whichever is fastest on the running JDK. The
- * first call to {@link #factory()}
- * starts a calibration on a background thread (at least {@value TransportCalibration#DEFAULT_BUDGET_MILLIS}
- * ms and longer while the JIT is still making a provider faster, at most five times that; once per
- * JVM, so that steady-state speed is compared, not warm-up); until it ends, BouncyCastle's allocation-free cipher is used, and every keypair made
- * afterwards uses the winner. Tunnel start is never delayed. The system property {@value #PROPERTY}
- * = bc | jce | java skips the measurement and decides.
+ * first call to {@link #factory()} starts a calibration on a background thread (at least
+ * {@value TransportCalibration#DEFAULT_BUDGET_MILLIS} ms and longer while the JIT is still
+ * compiling or a provider still getting faster, at most five times that; once per JVM, so that
+ * steady-state speed is compared, not warm-up); until it ends, BouncyCastle's allocation-free
+ * cipher is used, and every keypair made afterwards uses the winner. Tunnel start is never
+ * delayed. The system property {@value #PROPERTY} = bc | jce | java skips the measurement and
+ * decides.
  */
 public final class Transport {
     public static final String PROPERTY = "wgkaraf.aead";
