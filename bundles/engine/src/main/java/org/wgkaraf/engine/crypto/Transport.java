@@ -5,13 +5,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which {@link TransportCipher.Factory} the engine uses: BouncyCastle's or the JDK's
- * ChaCha20-Poly1305, whichever is faster on the running JDK. The first call to {@link #factory()}
- * starts a calibration on a background thread (about {@value TransportCalibration#DEFAULT_BUDGET_MILLIS}
- * ms, once per JVM, long enough for the JIT to settle so that steady-state speed is compared, not
- * warm-up); until it ends, BouncyCastle's allocation-free cipher is used, and every keypair made
- * afterwards uses the winner. Tunnel start is never delayed. The system property {@value #PROPERTY}
- * = bc | jce skips the measurement and decides.
+ * Which {@link TransportCipher.Factory} the engine uses: BouncyCastle's, the JDK's or our own
+ * ({@link JavaTransportCipher}) ChaCha20-Poly1305, whichever is fastest on the running JDK. The
+ * first call to {@link #factory()} starts a calibration on a background thread (at least
+ * {@value TransportCalibration#DEFAULT_BUDGET_MILLIS} ms and longer while the JIT is still
+ * compiling or a provider still getting faster, at most five times that; once per JVM, so that
+ * steady-state speed is compared, not warm-up); until it ends, BouncyCastle's allocation-free
+ * cipher is used, and every keypair made afterwards uses the winner. Tunnel start is never
+ * delayed. The system property {@value #PROPERTY} = bc | jce | java skips the measurement and
+ * decides.
  */
 public final class Transport {
     public static final String PROPERTY = "wgkaraf.aead";
@@ -88,17 +90,15 @@ public final class Transport {
         }
     }
 
-    /** The choice when no measurement is needed (property, or only one provider), else null. */
+    /** The choice when the property names an available provider, else null (measure). */
     static TransportChoice decideWithoutMeasuring(String property) {
         Optional<TransportProvider> forced = TransportProvider.byId(property);
         if (property != null && forced.isEmpty()) {
-            LOG.warn("Ignoring {}={}: expected bc or jce; measuring instead", PROPERTY, property);
+            LOG.warn("Ignoring {}={}: expected bc, jce or java; measuring instead", PROPERTY, property);
         }
-        if (!TransportProvider.JCE.isAvailable()) {
-            if (forced.orElse(null) == TransportProvider.JCE) {
-                LOG.warn("{}=jce, but this JDK has no ChaCha20-Poly1305; using bc", PROPERTY);
-            }
-            return new TransportChoice(TransportProvider.BC, TransportChoice.Basis.ONLY_AVAILABLE, Optional.empty());
+        if (forced.isPresent() && !forced.get().isAvailable()) {
+            LOG.warn("{}={}, but this JDK has no ChaCha20-Poly1305; measuring the others", PROPERTY, property);
+            return null;
         }
         return forced.map(p -> new TransportChoice(p, TransportChoice.Basis.PROPERTY, Optional.empty())).orElse(null);
     }

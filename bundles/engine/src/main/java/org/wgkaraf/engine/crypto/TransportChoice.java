@@ -1,6 +1,9 @@
 package org.wgkaraf.engine.crypto;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,30 +14,52 @@ public record TransportChoice(TransportProvider provider, Basis basis, Optional<
 
     /** How the provider was chosen. */
     public enum Basis {
-        /** Both were timed and the faster won. */
+        /** The available providers were timed and the fastest won. */
         MEASURED,
         /** The system property {@value Transport#PROPERTY} named it. */
         PROPERTY,
-        /** The JDK has no ChaCha20-Poly1305, so BouncyCastle is the only candidate. */
-        ONLY_AVAILABLE,
         /** BouncyCastle while the background calibration runs. */
         PROVISIONAL
     }
 
     /**
      * Cost of sealing and opening one small and one full-size packet (together {@code packetBytes}
-     * bytes): each provider's fastest batch.
+     * bytes): each timed provider's fastest batch, in nanoseconds.
      */
-    public record Calibration(int packetBytes, long bcNanosPerPacket, long jceNanosPerPacket, long elapsedNanos) {
+    public record Calibration(int packetBytes, Map<TransportProvider, Long> nanosPerPacket, long elapsedNanos) {
         /**
-         * How much faster the JDK must be to win. Its cipher leaves about 3.5 KB of garbage per
-         * sealed and opened packet, a cost a short calibration hardly sees; BouncyCastle's leaves none.
+         * How much faster a provider that allocates per packet (the JDK's: about 3.5 KB of garbage
+         * per sealed and opened packet, a cost a short calibration hardly sees) must be to win.
          */
-        public static final double JCE_MARGIN = 1.10;
+        public static final double ALLOCATION_MARGIN = 1.10;
 
-        /** The faster provider, with ties and near-ties (within {@link #JCE_MARGIN}) going to BouncyCastle. */
+        public Calibration {
+            if (nanosPerPacket.isEmpty()) {
+                throw new IllegalArgumentException("a calibration times at least one provider");
+            }
+            nanosPerPacket.forEach((p, n) -> {
+                if (n == null || n <= 0) {
+                    throw new IllegalArgumentException("no time for " + p);
+                }
+            });
+            nanosPerPacket = Collections.unmodifiableMap(new EnumMap<>(nanosPerPacket));
+        }
+
+        /**
+         * The fastest provider, an allocating one's time counted {@link #ALLOCATION_MARGIN} times;
+         * exact ties go to the one declared first in {@link TransportProvider}.
+         */
         public TransportProvider preferred() {
-            return jceNanosPerPacket * JCE_MARGIN < bcNanosPerPacket ? TransportProvider.JCE : TransportProvider.BC;
+            TransportProvider best = null;
+            double bestCost = Double.MAX_VALUE;
+            for (Map.Entry<TransportProvider, Long> e : nanosPerPacket.entrySet()) {
+                double cost = e.getValue() * (e.getKey().allocatesPerPacket() ? ALLOCATION_MARGIN : 1.0);
+                if (cost < bestCost) {
+                    best = e.getKey();
+                    bestCost = cost;
+                }
+            }
+            return best;
         }
     }
 
@@ -47,10 +72,15 @@ public record TransportChoice(TransportProvider provider, Basis basis, Optional<
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(provider.id()).append(" (").append(basis.name().toLowerCase(Locale.ROOT));
-        calibration.ifPresent(c -> s.append(String.format(Locale.ROOT,
-                "; seal+open of %d bytes: bc %.2f us, jce %.2f us; calibration took %d ms",
-                c.packetBytes(), c.bcNanosPerPacket() / 1000.0, c.jceNanosPerPacket() / 1000.0,
-                c.elapsedNanos() / 1_000_000)));
+        calibration.ifPresent(c -> {
+            s.append("; seal+open of ").append(c.packetBytes()).append(" bytes:");
+            String sep = " ";
+            for (Map.Entry<TransportProvider, Long> e : c.nanosPerPacket().entrySet()) {
+                s.append(sep).append(e.getKey().id()).append(String.format(Locale.ROOT, " %.2f us", e.getValue() / 1000.0));
+                sep = ", ";
+            }
+            s.append("; calibration took ").append(c.elapsedNanos() / 1_000_000).append(" ms");
+        });
         return s.append(')').toString();
     }
 }

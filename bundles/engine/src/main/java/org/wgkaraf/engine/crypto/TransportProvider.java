@@ -3,10 +3,12 @@ package org.wgkaraf.engine.crypto;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The two implementations of the transport AEAD; {@link Transport} picks one per JVM. */
+/** The implementations of the transport AEAD; {@link Transport} picks one per JVM. */
 public enum TransportProvider {
     BC("bc", BcTransportCipher.FACTORY),
-    JCE("jce", JceTransportCipher.FACTORY);
+    JCE("jce", JceTransportCipher.FACTORY),
+    /** Our own, {@link JavaTransportCipher}. */
+    JAVA("java", JavaTransportCipher.FACTORY);
 
     private final String id;
     private final TransportCipher.Factory factory;
@@ -16,7 +18,7 @@ public enum TransportProvider {
         this.factory = factory;
     }
 
-    /** The name used by the system property {@value Transport#PROPERTY}: "bc" or "jce". */
+    /** The name used by the system property {@value Transport#PROPERTY}: "bc", "jce" or "java". */
     public String id() {
         return id;
     }
@@ -25,8 +27,17 @@ public enum TransportProvider {
         return factory;
     }
 
+    /** Only the JDK's may be missing (a JDK without ChaCha20-Poly1305); the others are always there. */
     public boolean isAvailable() {
-        return this == BC || JceTransportCipher.isAvailable();
+        return this != JCE || JceTransportCipher.isAvailable();
+    }
+
+    /**
+     * True when sealing and opening allocate on the heap per packet (the JDK's cipher): garbage
+     * that a short calibration hardly sees, so such a provider must win by a margin.
+     */
+    public boolean allocatesPerPacket() {
+        return this == JCE;
     }
 
     public static Optional<TransportProvider> byId(String id) {

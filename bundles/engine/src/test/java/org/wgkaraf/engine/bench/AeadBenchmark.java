@@ -26,7 +26,7 @@ public class AeadBenchmark {
     /** Distinct counters for the packets we open in turn: the JDK cipher handles a repeated nonce specially. */
     private static final int RING = 8;
 
-    @Param({"bc", "jce"})
+    @Param({"bc", "jce", "java"})
     public String provider;
 
     @Param({"64", "1420", "16384"})

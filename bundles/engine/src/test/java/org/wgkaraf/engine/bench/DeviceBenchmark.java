@@ -11,6 +11,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.wgkaraf.engine.crypto.Transport;
+import org.wgkaraf.engine.crypto.TransportCipher;
+import org.wgkaraf.engine.crypto.TransportProvider;
 
 /**
  * The engine's whole per-packet path, without sockets: route by allowed IPs, frame, pad, seal on
@@ -24,13 +26,20 @@ public class DeviceBenchmark {
     @Param({"64", "1420", "16384"})
     int size;
 
+    /** "auto": what Transport's calibration picks; else a provider id (bc, jce, java) to compare them. */
+    @Param({"auto"})
+    String aead;
+
     private BenchPair pair;
     private byte[] packet;
 
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
-        pair = new BenchPair(Transport.factory());
-        System.out.println("Transport.choice(): " + Transport.awaitChoice());
+        TransportCipher.Factory factory = "auto".equals(aead)
+                ? Transport.factory()
+                : TransportProvider.byId(aead).orElseThrow(() -> new IllegalArgumentException("unknown aead " + aead)).factory();
+        pair = new BenchPair(factory);
+        System.out.println("Transport.choice(): " + Transport.awaitChoice() + "; this run uses " + aead);
         pair.handshake();
         packet = BenchPair.packet(size);
     }

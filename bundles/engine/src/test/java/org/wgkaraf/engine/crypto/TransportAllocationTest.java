@@ -5,17 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The BouncyCastle transport path allocates nothing per packet. Measured with the JVM's per-thread
+ * The transport paths that claim it ({@link TransportProvider#allocatesPerPacket()} false)
+ * allocate nothing per packet. Measured with the JVM's per-thread
  * allocation counter, which counts bytes, not time.
  */
 class TransportAllocationTest {
     private static final int PACKETS = 2_000;
 
+    static Stream<TransportProvider> allocationFree() {
+        return Stream.of(TransportProvider.values()).filter(p -> !p.allocatesPerPacket());
+    }
+
     @Test
-    void bouncyCastleSealAndOpenInPlaceAllocateNothingPerPacket() {
+    void ourOwnAndBouncyCastleAreTheAllocationFreeProviders() {
+        assertEquals(List.of(TransportProvider.BC, TransportProvider.JAVA), allocationFree().toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("allocationFree")
+    void sealAndOpenInPlaceAllocateNothingPerPacket(TransportProvider provider) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
@@ -23,8 +38,8 @@ class TransportAllocationTest {
                 "per-thread allocation accounting is off in this JVM");
 
         byte[] key = Blake2sTest.sequence(32);
-        TransportCipher sender = TransportProvider.BC.factory().create(key);
-        TransportCipher receiver = TransportProvider.BC.factory().create(key);
+        TransportCipher sender = provider.factory().create(key);
+        TransportCipher receiver = provider.factory().create(key);
         byte[] buf = new byte[16 + 1420 + 16];
         long id = Thread.currentThread().getId();
 

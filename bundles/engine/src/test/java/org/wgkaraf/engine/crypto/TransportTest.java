@@ -2,8 +2,13 @@ package org.wgkaraf.engine.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +25,13 @@ class TransportTest {
     }
 
     @Test
+    void propertyJavaChoosesOurOwnWithoutMeasuring() {
+        TransportChoice c = Transport.choose("java", SHORT_BUDGET);
+        assertEquals(TransportProvider.JAVA, c.provider());
+        assertEquals(TransportChoice.Basis.PROPERTY, c.basis());
+    }
+
+    @Test
     void propertyJceChoosesTheJdkWithoutMeasuring() {
         TransportChoice c = Transport.choose(" JCE ", SHORT_BUDGET);
         assertEquals(TransportProvider.JCE, c.provider());
@@ -32,20 +44,58 @@ class TransportTest {
         assertEquals(TransportChoice.Basis.MEASURED, c.basis());
         TransportChoice.Calibration cal = c.calibration().orElseThrow();
         assertEquals(1484, cal.packetBytes());
-        assertTrue(cal.bcNanosPerPacket() > 0 && cal.jceNanosPerPacket() > 0, cal.toString());
+        assertEquals(EnumSet.allOf(TransportProvider.class), cal.nanosPerPacket().keySet(), "every provider is timed");
+        assertTrue(cal.nanosPerPacket().values().stream().allMatch(n -> n > 0), cal.toString());
         assertEquals(cal.preferred(), c.provider());
+    }
+
+    private static TransportChoice.Calibration timed(long bc, long jce, long java) {
+        Map<TransportProvider, Long> nanos = new EnumMap<>(TransportProvider.class);
+        nanos.put(TransportProvider.BC, bc);
+        nanos.put(TransportProvider.JCE, jce);
+        nanos.put(TransportProvider.JAVA, java);
+        return new TransportChoice.Calibration(1420, nanos, 1);
     }
 
     @Test
     void clearlyFasterProviderIsPreferred() {
-        assertEquals(TransportProvider.JCE, new TransportChoice.Calibration(1420, 4_000, 3_000, 1).preferred());
-        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 3_000, 4_000, 1).preferred());
+        assertEquals(TransportProvider.JCE, timed(4_000, 3_000, 5_000).preferred());
+        assertEquals(TransportProvider.BC, timed(3_000, 4_000, 5_000).preferred());
+        assertEquals(TransportProvider.JAVA, timed(3_000, 4_000, 1_500).preferred());
     }
 
     @Test
     void nearTieGoesToTheAllocationFreeProvider() {
-        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 4_000, 4_000, 1).preferred());
-        assertEquals(TransportProvider.BC, new TransportChoice.Calibration(1420, 4_200, 4_000, 1).preferred());
+        assertEquals(TransportProvider.BC, timed(4_000, 4_000, 5_000).preferred());
+        assertEquals(TransportProvider.BC, timed(4_200, 4_000, 5_000).preferred());
+        assertEquals(TransportProvider.JAVA, timed(5_000, 4_000, 4_200).preferred());
+    }
+
+    @Test
+    void exactTieBetweenAllocationFreeProvidersGoesToTheFirstDeclared() {
+        assertEquals(TransportProvider.BC, timed(4_000, 9_000, 4_000).preferred());
+    }
+
+    @Test
+    void calibrationOfOnlyTheProvidersAvailableChoosesAmongThem() {
+        TransportChoice.Calibration c = TransportCalibration.run(SHORT_BUDGET, List.of(TransportProvider.BC, TransportProvider.JAVA));
+        assertEquals(EnumSet.of(TransportProvider.BC, TransportProvider.JAVA), c.nanosPerPacket().keySet());
+        assertTrue(c.preferred() != TransportProvider.JCE);
+    }
+
+    @Test
+    void calibrationLastsAtLeastItsBudgetAndStopsByItsCap() {
+        TransportChoice.Calibration c = TransportCalibration.run(SHORT_BUDGET, List.of(TransportProvider.BC, TransportProvider.JAVA));
+        assertTrue(c.elapsedNanos() >= SHORT_BUDGET, c.toString());
+        // The cap, plus one round of batches (slow while interpreted) and a margin for a busy machine.
+        assertTrue(c.elapsedNanos() < TransportCalibration.CAP_FACTOR * SHORT_BUDGET + 2_000_000_000L, c.toString());
+    }
+
+    @Test
+    void calibrationRefusesNoTimesAndNonPositiveTimes() {
+        assertThrows(IllegalArgumentException.class, () -> new TransportChoice.Calibration(1420, Map.of(), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TransportChoice.Calibration(1420, Map.of(TransportProvider.BC, 0L), 1));
     }
 
     @Test
@@ -71,14 +121,18 @@ class TransportTest {
     @Test
     void choiceDescribesItselfWithTheFigures() {
         TransportChoice c = new TransportChoice(TransportProvider.JCE, TransportChoice.Basis.MEASURED,
-                Optional.of(new TransportChoice.Calibration(1420, 4_000, 3_000, 150_000_000)));
-        assertEquals("jce (measured; seal+open of 1420 bytes: bc 4.00 us, jce 3.00 us; calibration took 150 ms)", c.toString());
+                Optional.of(new TransportChoice.Calibration(1420,
+                        Map.of(TransportProvider.JAVA, 3_500L, TransportProvider.JCE, 3_000L, TransportProvider.BC, 4_000L),
+                        150_000_000)));
+        assertEquals("jce (measured; seal+open of 1420 bytes: bc 4.00 us, jce 3.00 us, java 3.50 us; calibration took 150 ms)",
+                c.toString());
     }
 
     @Test
     void providersAreNamedByTheirPropertyValue() {
         assertEquals(Optional.of(TransportProvider.BC), TransportProvider.byId("bc"));
         assertEquals(Optional.of(TransportProvider.JCE), TransportProvider.byId("jce"));
+        assertEquals(Optional.of(TransportProvider.JAVA), TransportProvider.byId(" Java"));
         assertEquals(Optional.empty(), TransportProvider.byId("bouncycastle"));
         assertEquals(Optional.empty(), TransportProvider.byId(null));
     }
