@@ -23,6 +23,11 @@ import org.wgkaraf.netif.spi.VirtualBackend;
 public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseable {
     /** WireGuard's usual MTU: 1500 less 80 bytes for an outer IPv6 header, UDP and WireGuard's header and tag. */
     public static final int MTU = 1420;
+    /**
+     * The system property that turns TUN offloads off ("false"): one packet per read and write, as
+     * before them. On by default; see docs/tun-offload.md for what they are worth.
+     */
+    public static final String OFFLOAD_PROPERTY = "wgkaraf.tun.offload";
 
     private final TunTcp tcp = new TunTcp();
 
@@ -31,7 +36,8 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
 
     @Override
     public Attachment attach(NetifInfo info, PacketSink toTunnel) throws IOException {
-        TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU);
+        boolean offloads = Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true"));
+        TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU, offloads);
         tcp.interfaceUp(info.name(), info.address(), info.prefixLength());
         return TunAttachment.start(device, toTunnel, () -> tcp.interfaceDown(info.address()));
     }

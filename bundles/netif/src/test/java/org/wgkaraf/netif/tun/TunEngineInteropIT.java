@@ -78,16 +78,10 @@ class TunEngineInteropIT {
                 engine.publicKey(key).toBase64(), null, List.of(tunAddress.getHostAddress() + "/32"), null, 0)));
 
         // The engine delivers on its receive thread into the TUN device, which exists only after the tunnel.
-        AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
-        PacketSink fromTunnel = (p, off, len) -> {
-            VirtualBackend.Attachment a = toOs.get();
-            if (a != null) {
-                a.input(p, off, len);
-            }
-        };
-        PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
+        AttachmentSink toOs = new AttachmentSink();
+                PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
                 new Endpoint(ns.nsAddress(), PORT), List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 0);
-        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
+        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), toOs);
         key.destroy();
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
                 PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
