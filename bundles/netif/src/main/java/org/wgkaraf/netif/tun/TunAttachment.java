@@ -155,6 +155,31 @@ final class TunAttachment implements VirtualBackend.Attachment {
         return writeFailures.get();
     }
 
+    /** Whether the device has offloads: super-segments are split and segments joined. */
+    boolean offloads() {
+        return splitter != null;
+    }
+
+    /** Super-segments read and split (0 without offloads). */
+    long superSegmentsSplit() {
+        return splitter == null ? 0 : splitter.superSegments();
+    }
+
+    /** Reads the splitter dropped as malformed (0 without offloads). */
+    long splitDrops() {
+        return splitter == null ? 0 : splitter.drops();
+    }
+
+    /** Segments from the tunnel written inside super-segments (0 without offloads). */
+    long segmentsJoined() {
+        if (coalescer == null) {
+            return 0;
+        }
+        synchronized (coalescer) {
+            return coalescer.coalesced();
+        }
+    }
+
     boolean readerAlive() {
         return reader.isAlive();
     }
