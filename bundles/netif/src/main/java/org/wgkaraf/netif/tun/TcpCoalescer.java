@@ -28,9 +28,12 @@ import org.wgkaraf.netif.ip.Checksum;
  * waiting), or a held segment waits for the next one. Not thread-safe: the owner serialises calls.
  */
 final class TcpCoalescer {
-    /** Where packets go: each after its vnet header ({@link VnetHeader#EMPTY} for a plain one). */
+    /**
+     * Where packets go: each after its vnet header ({@link VnetHeader#EMPTY} for a plain one);
+     * {@code segments} is how many of the packets added it carries.
+     */
     interface Output {
-        void write(byte[] vnetHeader, byte[] packet, int offset, int length);
+        void write(byte[] vnetHeader, byte[] packet, int offset, int length, int segments);
     }
 
     private static final int ACK = 0x10;
@@ -58,7 +61,7 @@ final class TcpCoalescer {
         int payload = joinablePayload(b, off, len);
         if (payload < 0) {
             flush();
-            out.write(VnetHeader.EMPTY, b, off, len);
+            out.write(VnetHeader.EMPTY, b, off, len, 1);
             return;
         }
         boolean push = (b[off + IP_HEADER + 13] & PSH) != 0;
@@ -77,7 +80,7 @@ final class TcpCoalescer {
         }
         flush();
         if (push) {
-            out.write(VnetHeader.EMPTY, b, off, len);
+            out.write(VnetHeader.EMPTY, b, off, len, 1);
             return;
         }
         System.arraycopy(b, off, held, 0, len);
@@ -95,7 +98,7 @@ final class TcpCoalescer {
         }
         if (segments == 1) {
             segments = 0;
-            out.write(VnetHeader.EMPTY, held, 0, heldLength);
+            out.write(VnetHeader.EMPTY, held, 0, heldLength, 1);
             return;
         }
         Bytes.put16(held, 2, heldLength);
@@ -104,10 +107,11 @@ final class TcpCoalescer {
         long pseudo = Checksum.pseudoHeader(Bytes.get32(held, 12), Bytes.get32(held, 16), 6, heldLength - IP_HEADER);
         Bytes.put16(held, IP_HEADER + 16, ~Checksum.fold(pseudo) & 0xffff);
         VnetHeader.tcp4(header, 0, headersLength, segmentSize, IP_HEADER);
-        coalesced += segments;
+        int n = segments;
+        coalesced += n;
         superSegments++;
         segments = 0;
-        out.write(header, held, 0, heldLength);
+        out.write(header, held, 0, heldLength, n);
     }
 
     /**

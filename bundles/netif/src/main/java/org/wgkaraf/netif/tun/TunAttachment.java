@@ -95,7 +95,6 @@ final class TunAttachment implements VirtualBackend.Attachment {
             synchronized (coalescer) {
                 coalescer.add(packet, offset, length);
             }
-            received.incrementAndGet();
             return;
         }
         try {
@@ -120,9 +119,10 @@ final class TunAttachment implements VirtualBackend.Attachment {
     }
 
     /** The coalescer's output: one write, a failure counted. */
-    private void write(byte[] vnetHeader, byte[] packet, int offset, int length) {
+    private void write(byte[] vnetHeader, byte[] packet, int offset, int length, int segments) {
         try {
             device.write(vnetHeader, packet, offset, length);
+            received.addAndGet(segments);
         } catch (IOException e) {
             if (writeFailures.incrementAndGet() == 1 && !closed) {
                 LOG.warn("TUN interface {} refused a packet from the tunnel (later refusals are only counted): {}", device.name(), e.getMessage());
@@ -145,7 +145,7 @@ final class TunAttachment implements VirtualBackend.Attachment {
         return droppedLinkDown.get();
     }
 
-    /** Packets from the tunnel written to the device. */
+    /** Packets from the tunnel written to the device (each segment of a super-segment counts). */
     long received() {
         return received.get();
     }

@@ -3,8 +3,11 @@ package org.wgkaraf.netif.tun;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.api.netif.TcpConnection;
@@ -29,6 +32,9 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
      */
     public static final String OFFLOAD_PROPERTY = "wgkaraf.tun.offload";
 
+    private static final Logger LOG = LoggerFactory.getLogger(TunBackend.class);
+    private static final AtomicBoolean OFFLOAD_REFUSAL_LOGGED = new AtomicBoolean();
+
     private final TunTcp tcp = new TunTcp();
 
     public TunBackend() {
@@ -38,6 +44,9 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
     public Attachment attach(NetifInfo info, PacketSink toTunnel) throws IOException {
         boolean offloads = Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true"));
         TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU, offloads);
+        if (device.offloadRefusal() != null && OFFLOAD_REFUSAL_LOGGED.compareAndSet(false, true)) {
+            LOG.warn("the kernel refuses TUN offloads ({}): TUN interfaces carry one packet per read and write", device.offloadRefusal());
+        }
         tcp.interfaceUp(info.name(), info.address(), info.prefixLength());
         return TunAttachment.start(device, toTunnel, () -> tcp.interfaceDown(info.address()));
     }

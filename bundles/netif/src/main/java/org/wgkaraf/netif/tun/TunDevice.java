@@ -10,11 +10,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Linux TUN interface (layer 3, no packet information header) created in the network namespace
@@ -29,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Opened with offloads ({@link #offloads()}), the device reads and writes each packet after a
  * {@link VnetHeader}, and the OS hands over TCP super-segments of up to 64 KiB with partial
  * checksums, and takes them (see {@link TsoSplitter} and {@link TcpCoalescer}). A kernel that
- * refuses the offload settings gets a plain device instead, said once in the log.
+ * refuses the offload settings gets a plain device instead ({@link #offloadRefusal()} says why).
  */
 public final class TunDevice implements AutoCloseable {
     /** The largest IPv4 packet; the buffers hold any packet the interface can carry. */
@@ -52,8 +49,6 @@ public final class TunDevice implements AutoCloseable {
     private static final long TUNSETVNETHDRSZ = 0x400454d8L;
     private static final int TUN_F_CSUM = 0x01;
     private static final int TUN_F_TSO4 = 0x02;
-    private static final AtomicBoolean REFUSAL_LOGGED = new AtomicBoolean();
-    private static final Logger LOG = LoggerFactory.getLogger(TunDevice.class);
     private static final short IFF_UP = 0x1;
     private static final short IFF_RUNNING = 0x40;
     private static final int POLLFD_SIZE = 8;
@@ -63,6 +58,7 @@ public final class TunDevice implements AutoCloseable {
     private final int fd;
     private final int wakeFd;
     private final boolean offloads;
+    private final String offloadRefusal;
     private final Memory inBuffer = new Memory(MAX_READ);
     private final Memory outBuffer = new Memory(MAX_READ);
     private final Memory pollFds = new Memory(2L * POLLFD_SIZE);
@@ -70,11 +66,12 @@ public final class TunDevice implements AutoCloseable {
     private final Object writeLock = new Object();
     private volatile boolean closed;
 
-    private TunDevice(String name, int fd, int wakeFd, boolean offloads) {
+    private TunDevice(String name, int fd, int wakeFd, boolean offloads, String offloadRefusal) {
         this.name = name;
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.offloads = offloads;
+        this.offloadRefusal = offloadRefusal;
         pollFds.clear();
         pollFds.setInt(0, fd);
         pollFds.setShort(4, LibC.POLLIN);
@@ -112,14 +109,12 @@ public final class TunDevice implements AutoCloseable {
         LibC.check();
         if (offloads) {
             try {
-                return openOnce(name, address, prefixLength, mtu, true);
+                return openOnce(name, address, prefixLength, mtu, true, null);
             } catch (OffloadRefused e) {
-                if (REFUSAL_LOGGED.compareAndSet(false, true)) {
-                    LOG.warn("the kernel refuses TUN offloads ({}): TUN interfaces carry one packet per read and write", e.getMessage());
-                }
+                return openOnce(name, address, prefixLength, mtu, false, e.getMessage());
             }
         }
-        return openOnce(name, address, prefixLength, mtu, false);
+        return openOnce(name, address, prefixLength, mtu, false, null);
     }
 
     /** The kernel refused an offload setting; the device was closed, nothing is left behind. */
@@ -129,7 +124,8 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
-    private static TunDevice openOnce(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads) throws IOException {
+    private static TunDevice openOnce(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads,
+                                      String offloadRefusal) throws IOException {
         int fd = LibC.open(CLONE_DEVICE.toString(), LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw cannotOpenCloneDevice(name, Native.getLastError());
@@ -160,7 +156,7 @@ public final class TunDevice implements AutoCloseable {
             if (wake < 0) {
                 throw failure(name, "eventfd", Native.getLastError());
             }
-            TunDevice device = new TunDevice(name, fd, wake, offloads);
+            TunDevice device = new TunDevice(name, fd, wake, offloads, offloadRefusal);
             done = true;
             return device;
         } finally {
@@ -183,6 +179,11 @@ public final class TunDevice implements AutoCloseable {
     /** Whether each packet read and written comes after a {@link VnetHeader}, and TCP super-segments pass. */
     public boolean offloads() {
         return offloads;
+    }
+
+    /** Why the kernel refused the offloads asked for (this device is plain then); null when none were refused. */
+    public String offloadRefusal() {
+        return offloadRefusal;
     }
 
     private static void setOffloads(int fd) throws OffloadRefused {

@@ -59,6 +59,9 @@ public final class TunIperfBenchmark {
 
         abstract Shell.Command client(String... args);
 
+        /** ping from the module end to the far end, through the tunnel. */
+        abstract Shell.Command ping(String... args);
+
         abstract String serverNs();
 
         abstract String serverAddress();
@@ -102,6 +105,13 @@ public final class TunIperfBenchmark {
         @Override
         Shell.Command client(String... args) {
             List<String> argv = new ArrayList<>(List.of("iperf3", "-B", moduleAddress));
+            argv.addAll(List.of(args));
+            return Shell.cmd(argv);
+        }
+
+        @Override
+        Shell.Command ping(String... args) {
+            List<String> argv = new ArrayList<>(List.of("ping", "-I", tunName));
             argv.addAll(List.of(args));
             return Shell.cmd(argv);
         }
@@ -166,6 +176,13 @@ public final class TunIperfBenchmark {
         }
 
         @Override
+        Shell.Command ping(String... args) {
+            List<String> argv = new ArrayList<>(List.of("ping"));
+            argv.addAll(List.of(args));
+            return a.cmd(argv.toArray(String[]::new));
+        }
+
+        @Override
         String serverNs() {
             return b.name();
         }
@@ -220,6 +237,7 @@ public final class TunIperfBenchmark {
                 transfer(s, Math.max(2, seconds / 2), true);
             }
             Map<String, List<Sample>> results = new LinkedHashMap<>();
+            Map<String, List<Double>> rtts = new LinkedHashMap<>();
             for (int r = 0; r < runs; r++) {
                 for (Setup s : setups) {
                     for (boolean toModule : new boolean[] {false, true}) {
@@ -229,6 +247,9 @@ public final class TunIperfBenchmark {
                         System.out.printf(Locale.ROOT, "run %d %-13s %-12s %8.1f Mbit/s  %6.2f CPU s/GB%n", r + 1, s.name,
                                 toModule ? "to module" : "from module", x.mbps, x.cpuSecondsPerGb);
                     }
+                    double rtt = rttMillis(s);
+                    rtts.computeIfAbsent(s.name, k -> new ArrayList<>()).add(rtt);
+                    System.out.printf(Locale.ROOT, "run %d %-13s ping RTT average %.3f ms%n", r + 1, s.name, rtt);
                 }
             }
             System.out.println();
@@ -242,6 +263,11 @@ public final class TunIperfBenchmark {
                         mbps / median(ref.stream().mapToDouble(Sample::mbps).toArray()));
                 System.out.printf(Locale.ROOT, "%-13s %-12s %8.1f Mbit/s %6.2f CPU s/GB  %s  (runs %s)%n", k[0], k[1], mbps, cpu, ratio,
                         e.getValue().stream().map(x -> String.format(Locale.ROOT, "%.0f", x.mbps)).toList());
+            }
+            for (Map.Entry<String, List<Double>> e : rtts.entrySet()) {
+                System.out.printf(Locale.ROOT, "%-13s ping RTT, median of the runs' averages: %.3f ms  (runs %s)%n", e.getKey(),
+                        median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray()),
+                        e.getValue().stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).toList());
             }
         } finally {
             for (Setup s : setups) {
@@ -275,6 +301,18 @@ public final class TunIperfBenchmark {
             server.destroy();
             server.waitFor();
         }
+    }
+
+    private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/");
+
+    /** The average RTT of 50 pings, 10 ms apart, through an idle tunnel. */
+    private static double rttMillis(Setup s) {
+        Shell.Result r = s.ping("-n", "-q", "-c", "50", "-i", "0.01", "-W", "1", s.serverAddress()).timeout(Duration.ofSeconds(30)).run();
+        Matcher m = RTT.matcher(r.stdout());
+        if (!m.find()) {
+            throw new IllegalStateException("ping printed no RTT: " + r);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     /** utime + stime of a process, in clock ticks (100 a second on Linux). */

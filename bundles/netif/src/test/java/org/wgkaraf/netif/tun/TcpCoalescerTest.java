@@ -22,7 +22,7 @@ import org.wgkaraf.testsupport.packet.PacketBuilder;
 class TcpCoalescerTest {
     private static final int MSS = 1000;
 
-    private record Write(byte[] header, byte[] packet) {
+    private record Write(byte[] header, byte[] packet, int segments) {
         boolean plain() {
             return Arrays.equals(header, new byte[VnetHeader.SIZE]);
         }
@@ -30,7 +30,7 @@ class TcpCoalescerTest {
 
     private final List<Write> writes = new ArrayList<>();
     private final TcpCoalescer coalescer = new TcpCoalescer(
-            (h, p, off, len) -> writes.add(new Write(h.clone(), Arrays.copyOfRange(p, off, off + len))));
+            (h, p, off, len, n) -> writes.add(new Write(h.clone(), Arrays.copyOfRange(p, off, off + len), n)));
 
     private static TcpSegment segment(int i) {
         return new TcpSegment().seq(1000 + (long) i * MSS).payload(TcpSegment.bytes(MSS, i));
@@ -77,6 +77,7 @@ class TcpCoalescerTest {
         assertTrue(TcpSegment.checksumsRight(completed(w)), "checksums, the TCP one completed as the kernel would");
         assertArrayEquals(expectedPayload, TcpSegment.tcpPayload(w.packet));
         assertEquals(3, coalescer.coalesced());
+        assertEquals(3, w.segments());
     }
 
     @Test
