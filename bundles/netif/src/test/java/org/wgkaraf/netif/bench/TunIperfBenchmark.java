@@ -40,6 +40,7 @@ import org.wgkaraf.testsupport.interop.WireGuardGoPeer;
  * A; the other end is wireguard-go in a namespace. Prints Mbit/s per run, the medians, the ratio
  * to wireguard-go, and the CPU the module end's process spent per GB carried (this JVM, or
  * wireguard-go A; from /proc/pid/stat, user and system time; the kernel's softirq work is in neither).
+ * After each setup's two transfers of a run, 50 pings 10 ms apart give the RTT of the idle tunnel.
  */
 public final class TunIperfBenchmark {
     private static final int WG_PORT = 51820;
