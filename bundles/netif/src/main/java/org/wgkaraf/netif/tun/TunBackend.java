@@ -31,6 +31,11 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
      * before them. On by default; see docs/tun-offload.md for what they are worth.
      */
     public static final String OFFLOAD_PROPERTY = "wgkaraf.tun.offload";
+    /**
+     * With offloads on, "false" keeps the OS from handing over TCP super-segments (no TSO): it sends
+     * plain packets, and still takes joined ones. On by default.
+     */
+    public static final String TSO_PROPERTY = "wgkaraf.tun.tso";
 
     private static final Logger LOG = LoggerFactory.getLogger(TunBackend.class);
     private static final AtomicBoolean OFFLOAD_REFUSAL_LOGGED = new AtomicBoolean();
@@ -43,7 +48,8 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
     @Override
     public Attachment attach(NetifInfo info, PacketSink toTunnel) throws IOException {
         boolean offloads = Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true"));
-        TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU, offloads);
+        boolean tso = Boolean.parseBoolean(System.getProperty(TSO_PROPERTY, "true"));
+        TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU, offloads, tso);
         if (device.offloadRefusal() != null && OFFLOAD_REFUSAL_LOGGED.compareAndSet(false, true)) {
             LOG.warn("the kernel refuses TUN offloads ({}): TUN interfaces carry one packet per read and write", device.offloadRefusal());
         }

@@ -96,6 +96,16 @@ public final class TunDevice implements AutoCloseable {
      * when {@code offloads} is true and the kernel accepts them; {@link #offloads()} tells.
      */
     public static TunDevice open(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads) throws IOException {
+        return open(name, address, prefixLength, mtu, offloads, true);
+    }
+
+    /**
+     * As {@link #open(String, Inet4Address, int, int, boolean)}; without {@code tso}, the device
+     * has the vnet header (super-segments may be written to it) but the OS hands over plain
+     * packets with complete checksums.
+     */
+    public static TunDevice open(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads, boolean tso)
+            throws IOException {
         if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("TUN interface name '" + name + "' is not 1-15 of A-Z a-z 0-9 _ . -");
         }
@@ -109,12 +119,12 @@ public final class TunDevice implements AutoCloseable {
         LibC.check();
         if (offloads) {
             try {
-                return openOnce(name, address, prefixLength, mtu, true, null);
+                return openOnce(name, address, prefixLength, mtu, true, tso, null);
             } catch (OffloadRefused e) {
-                return openOnce(name, address, prefixLength, mtu, false, e.getMessage());
+                return openOnce(name, address, prefixLength, mtu, false, false, e.getMessage());
             }
         }
-        return openOnce(name, address, prefixLength, mtu, false, null);
+        return openOnce(name, address, prefixLength, mtu, false, false, null);
     }
 
     /** The kernel refused an offload setting; the device was closed, nothing is left behind. */
@@ -124,7 +134,7 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
-    private static TunDevice openOnce(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads,
+    private static TunDevice openOnce(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads, boolean tso,
                                       String offloadRefusal) throws IOException {
         int fd = LibC.open(CLONE_DEVICE.toString(), LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         if (fd < 0) {
@@ -140,7 +150,7 @@ public final class TunDevice implements AutoCloseable {
                 throw new IOException("creating TUN interface " + name + ": the kernel named it " + ifr.name());
             }
             if (offloads) {
-                setOffloads(fd);
+                setOffloads(fd, tso ? TUN_F_CSUM | TUN_F_TSO4 : 0);
             }
             sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             if (sock < 0) {
@@ -186,14 +196,14 @@ public final class TunDevice implements AutoCloseable {
         return offloadRefusal;
     }
 
-    private static void setOffloads(int fd) throws OffloadRefused {
+    private static void setOffloads(int fd, int flags) throws OffloadRefused {
         try (Memory size = new Memory(4)) {
             size.setInt(0, VnetHeader.SIZE);
             if (LibC.ioctl(fd, TUNSETVNETHDRSZ, size) < 0) {
                 throw new OffloadRefused("TUNSETVNETHDRSZ: " + Errno.describe(Native.getLastError()));
             }
         }
-        if (LibC.ioctl(fd, TUNSETOFFLOAD, Pointer.createConstant(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+        if (LibC.ioctl(fd, TUNSETOFFLOAD, Pointer.createConstant(flags)) < 0) {
             throw new OffloadRefused("TUNSETOFFLOAD: " + Errno.describe(Native.getLastError()));
         }
     }

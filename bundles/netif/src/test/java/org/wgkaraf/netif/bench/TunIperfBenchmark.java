@@ -83,8 +83,8 @@ public final class TunIperfBenchmark {
         private final String tunName;
         private final String moduleAddress;
 
-        Tun(boolean offload) throws IOException {
-            super(offload ? "tun offload" : "tun plain");
+        Tun(boolean offload, boolean tso) throws IOException {
+            super(!offload ? "tun plain" : tso ? "tun offload" : "tun no-tso");
             ns = lab.netns();
             tunName = lab.prefix() + "t";
             moduleAddress = ns.innerAddress(2);
@@ -97,6 +97,7 @@ public final class TunIperfBenchmark {
             NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, ModuleTunnel.address(moduleAddress),
                     ModuleTunnel.address("255.255.255.0"), ModuleTunnel.address("0.0.0.0"));
             System.setProperty(TunBackend.OFFLOAD_PROPERTY, String.valueOf(offload));
+            System.setProperty(TunBackend.TSO_PROPERTY, String.valueOf(tso));
             toOs.set(new TunBackend().attach(info, tunnel::send));
             System.out.println("# " + name + ": " + toOs.get());
             Await.until("the tunnel answers a ping", Duration.ofSeconds(60),
@@ -211,7 +212,7 @@ public final class TunIperfBenchmark {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--only" -> only.add(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (--runs N --seconds N --only offload|plain|wireguard-go)");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (--runs N --seconds N --only offload|plain|no-tso|wireguard-go)");
             }
         }
         System.setProperty("wgk.interop.wglog", "error");
@@ -225,10 +226,13 @@ public final class TunIperfBenchmark {
         List<Setup> setups = new ArrayList<>();
         try {
             if (only.isEmpty() || only.contains("offload")) {
-                setups.add(new Tun(true));
+                setups.add(new Tun(true, true));
             }
             if (only.isEmpty() || only.contains("plain")) {
-                setups.add(new Tun(false));
+                setups.add(new Tun(false, false));
+            }
+            if (only.contains("no-tso")) {
+                setups.add(new Tun(true, false));
             }
             if (only.isEmpty() || only.contains("wireguard-go")) {
                 setups.add(new WireGuardGo());
