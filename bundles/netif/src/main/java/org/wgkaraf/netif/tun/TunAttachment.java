@@ -31,7 +31,7 @@ final class TunAttachment implements VirtualBackend.Attachment {
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicLong deliverFailures = new AtomicLong();
     private final TsoSplitter splitter;
-    /** Null without offloads. Its monitor serialises input, flush and close's final flush. */
+    /** Null without offloads. Its monitor serialises input and flush; what it holds at the close is dropped. */
     private final TcpCoalescer coalescer;
     private volatile boolean linkUp = true;
     private volatile boolean closed;
