@@ -42,12 +42,21 @@ public final class TunBackend implements VirtualBackend, TcpBackend, AutoCloseab
 
     private final TunTcp tcp = new TunTcp();
 
+    /** Offloads on or off; null: as {@link #OFFLOAD_PROPERTY} says at each attach. */
+    private final Boolean offloadsFixed;
+
     public TunBackend() {
+        this(null);
+    }
+
+    /** For tests of both paths in one JVM: offloads on or off whatever the system property says. */
+    TunBackend(Boolean offloads) {
+        this.offloadsFixed = offloads;
     }
 
     @Override
     public Attachment attach(NetifInfo info, PacketSink toTunnel) throws IOException {
-        boolean offloads = Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true"));
+        boolean offloads = offloadsFixed != null ? offloadsFixed : Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true"));
         boolean tso = Boolean.parseBoolean(System.getProperty(TSO_PROPERTY, "true"));
         TunDevice device = TunDevice.open(info.name(), info.address(), info.prefixLength(), MTU, offloads, tso);
         if (device.offloadRefusal() != null && OFFLOAD_REFUSAL_LOGGED.compareAndSet(false, true)) {
