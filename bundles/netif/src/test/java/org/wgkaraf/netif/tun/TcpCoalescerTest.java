@@ -10,12 +10,14 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wgkaraf.testsupport.packet.PacketBuilder;
 
 /** Which segments {@link TcpCoalescer} joins, and what it writes. */
@@ -201,6 +203,35 @@ class TcpCoalescerTest {
             assertArrayEquals(p, writes.get(1).packet, "passed on as it came, for the kernel to judge");
         }
         assertEquals(0, coalescer.coalesced());
+    }
+
+    /**
+     * What a peer sends is hostile at worst: mutated segments (any header byte, any length) never
+     * make the coalescer throw, every packet it was given leaves it exactly once (joined or as
+     * it came), and nothing it writes is longer than an IPv4 packet.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void mutatedSegmentsNeverThrowAndEveryPacketLeavesOnce(long seed) {
+        Random r = new Random(seed);
+        int given = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] p = segment(i % 70).timestamps(3, 4).build();
+            if (r.nextInt(4) == 0) {
+                for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                    p[r.nextInt(60)] = (byte) r.nextInt();
+                }
+            }
+            int len = r.nextInt(8) == 0 ? r.nextInt(p.length + 1) : p.length;
+            coalescer.add(p, 0, len);
+            given++;
+            if (r.nextInt(30) == 0) {
+                coalescer.flush();
+            }
+        }
+        coalescer.flush();
+        assertEquals(given, writes.stream().mapToInt(Write::segments).sum(), "each packet given left once");
+        assertTrue(writes.stream().allMatch(w -> w.packet.length <= 65535));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
