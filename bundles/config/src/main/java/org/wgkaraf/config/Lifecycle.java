@@ -338,7 +338,7 @@ final class Lifecycle implements NetworkListener {
         Tunnel tunnel = null;
         try {
             netif = registry.register("wg", c.localAddress(), c.localNetmask(), c.backend(), bridge::toTunnel);
-            tunnel = engine.open(c.toTunnelConfig(netif.info().name()), bridge::fromTunnel);
+            tunnel = engine.open(c.toTunnelConfig(netif.info().name()), bridge.tunnelSink());
             bridge.connect(tunnel, netif);
             running = new Running(tunnel, netif, bridge);
             startError = null;

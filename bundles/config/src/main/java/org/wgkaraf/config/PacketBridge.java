@@ -1,6 +1,7 @@
 package org.wgkaraf.config;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.netif.VirtualNetif;
 
@@ -16,6 +17,26 @@ final class PacketBridge {
     private volatile Tunnel tunnel;
     private volatile VirtualNetif netif;
     private final AtomicLong droppedUnconnected = new AtomicLong();
+    /** The tunnel's sink: {@link #fromTunnel}, and the end of each burst passed on to the interface. */
+    private final PacketSink tunnelSink = new PacketSink() {
+        @Override
+        public void deliver(byte[] packet, int offset, int length) {
+            fromTunnel(packet, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            VirtualNetif n = netif;
+            if (n != null) {
+                n.flush();
+            }
+        }
+    };
+
+    /** What the tunnel delivers to. */
+    PacketSink tunnelSink() {
+        return tunnelSink;
+    }
 
     void connect(Tunnel t, VirtualNetif n) {
         netif = n;

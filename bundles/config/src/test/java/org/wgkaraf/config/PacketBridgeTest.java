@@ -28,6 +28,8 @@ class PacketBridgeTest {
             new Class<?>[] {VirtualNetif.class}, (p, m, a) -> {
                 if (m.getName().equals("receive")) {
                     received.add((Integer) a[2]);
+                } else if (m.getName().equals("flush")) {
+                    received.add(-1);
                 }
                 return null;
             });
@@ -46,5 +48,20 @@ class PacketBridgeTest {
         assertEquals(List.of(20), sent);
         assertEquals(List.of(21), received);
         assertEquals(3, bridge.droppedUnconnected());
+    }
+
+    /** The tunnel's sink passes packets and the end of each burst to the interface, in order. */
+    @Test
+    void theTunnelsSinkPassesTheEndOfABurstToTheInterface() {
+        PacketBridge bridge = new PacketBridge();
+        bridge.tunnelSink().flush(); // no interface yet: nothing to tell
+        bridge.connect(tunnel, netif);
+        bridge.tunnelSink().deliver(new byte[40], 0, 40);
+        bridge.tunnelSink().deliver(new byte[41], 0, 41);
+        bridge.tunnelSink().flush();
+        bridge.disconnect();
+        bridge.tunnelSink().flush();
+
+        assertEquals(List.of(40, 41, -1), received, "two packets, then the flush (-1)");
     }
 }

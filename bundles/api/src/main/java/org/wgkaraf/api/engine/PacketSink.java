@@ -13,4 +13,13 @@ public interface PacketSink {
      * tunnel receives nothing meanwhile.
      */
     void deliver(byte[] packet, int offset, int length);
+
+    /**
+     * No more packets are waiting for now: a sink that holds packets back to pass them on
+     * together (the TUN backend joins TCP segments) passes them on. The tunnel calls it on its
+     * receive thread, like {@link #deliver}, when it has delivered what it had and would otherwise
+     * wait; a sink that holds nothing back need not implement it.
+     */
+    default void flush() {
+    }
 }

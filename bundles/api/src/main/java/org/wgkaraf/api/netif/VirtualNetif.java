@@ -20,6 +20,14 @@ public interface VirtualNetif extends AutoCloseable {
      */
     void receive(byte[] packet, int offset, int length);
 
+    /**
+     * The tunnel has nothing more waiting for now ({@link PacketSink#flush()}): what the backend
+     * held back of the packets received goes to the module. Called on the thread that calls
+     * {@link #receive}.
+     */
+    default void flush() {
+    }
+
     /** Unregisters the interface; it disappears from {@code network status}. */
     @Override
     void close();

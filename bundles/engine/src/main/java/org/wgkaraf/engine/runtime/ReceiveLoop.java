@@ -20,6 +20,9 @@ import org.wgkaraf.engine.core.TimeSource;
  * hands it to the device under the engine lock, and delivers the inner packet it yields to the
  * {@link PacketSink} after releasing that lock.
  *
+ * <p>When no datagram is waiting, before it waits for one, it tells the sink
+ * ({@link PacketSink#flush()}), which may have held packets back to pass them on together.
+ *
  * <p>It owns its receive buffer: the device decrypts in place in it, and the sink reads the inner
  * packet from it, so nothing is copied or allocated per packet. It follows socket swaps without
  * noticing ({@link UdpSocket#receive}) and ends when the socket is closed for good.
@@ -44,6 +47,9 @@ final class ReceiveLoop {
     private final PacketSink sink;
     private final Consumer<String> errors;
     private final Thread thread;
+    /** A packet was delivered since the sink was last told that none is waiting. Receive thread only. */
+    private boolean unflushed;
+    private final Runnable idle = this::idle;
 
     ReceiveLoop(String tunnel, UdpSocket socket, ReentrantLock lock, Device device, CoreOutput output, TimeSource time,
                 TimerLoop timers, PacketSink sink, Consumer<String> errors) {
@@ -65,13 +71,21 @@ final class ReceiveLoop {
     }
 
     private void run() {
+        try {
+            receiveUntilClosed();
+        } finally {
+            socket.receiverDone();
+        }
+    }
+
+    private void receiveUntilClosed() {
         byte[] buf = new byte[BUFFER_SIZE];
         ByteBuffer bb = ByteBuffer.wrap(buf);
         while (true) {
             SocketAddress from;
             try {
                 bb.clear();
-                from = socket.receive(bb);
+                from = socket.receive(bb, idle);
             } catch (ClosedChannelException e) {
                 errors.accept("socket closed unexpectedly");
                 return;
@@ -86,6 +100,7 @@ final class ReceiveLoop {
                 int inner = process(buf, bb.position(), source);
                 if (inner > 0) {
                     deliver(buf, Device.INNER_OFFSET, inner);
+                    unflushed = true;
                 }
             }
         }
@@ -110,6 +125,18 @@ final class ReceiveLoop {
             return 0;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** When no datagram is waiting: the sink passes on what it held back. Without the lock; a failure costs nothing else. */
+    private void idle() {
+        if (unflushed) {
+            unflushed = false;
+            try {
+                sink.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("tunnel {}: packet sink failed to flush", tunnel, e);
+            }
         }
     }
 

@@ -7,7 +7,10 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The tunnel's UDP socket, and its swap to a new one (rebind, a new listen port), which the
@@ -18,11 +21,25 @@ import java.util.concurrent.TimeUnit;
  * ({@link #channel}, {@link #swapping}, {@link #closed}) in one synchronized block, and a swap
  * changes that state in one synchronized block too, so the receiver can never see half a swap.
  *
+ * <p>Why non-blocking: the receive thread must know when no datagram is waiting (the end of a
+ * burst, when the sink passes on what it held back), so it receives until there is none, says
+ * so, and only then waits, in a {@link Selector} of its own. A socket closed while registered
+ * with a selector is really closed (its port free again) only when that selector next runs, so
+ * every close here wakes it. Sending on a non-blocking socket finds its buffer full where a
+ * blocking one would wait: {@link #send} waits then, briefly, as the blocking socket did.
+ *
  * <p>Threads: {@link #receive} only on the receive thread; {@link #send}, {@link #swapTo} and
- * {@link #close} under the engine lock. No method calls out of this class.
+ * {@link #close} under the engine lock. No method calls out of this class, except {@link #receive}
+ * its idle callback, on the receive thread, holding nothing.
  */
 final class UdpSocket {
+    /** How long {@link #send} waits for room in a full send buffer before it gives the datagram up. */
+    private static final long SEND_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long SEND_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
     private final RuntimeHooks hooks;
+    /** The receive thread's wait for a datagram; woken by every close. */
+    private final Selector readable;
     /** The socket in use. Written under this monitor; read without it by {@link #send}. */
     private volatile DatagramChannel channel;
     /** A fixed-port swap closed the old socket and is binding the new one. Guarded by this. */
@@ -30,9 +47,15 @@ final class UdpSocket {
     /** Closed for good (the tunnel's close). Guarded by this. */
     private boolean closed;
 
-    private UdpSocket(DatagramChannel channel, RuntimeHooks hooks) {
+    private UdpSocket(DatagramChannel channel, RuntimeHooks hooks) throws IOException {
         this.channel = channel;
         this.hooks = hooks;
+        try {
+            this.readable = Selector.open();
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** Binds {@code port} on every local address (0: any free port). */
@@ -43,6 +66,7 @@ final class UdpSocket {
     private static DatagramChannel open(int port) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
+            ch.configureBlocking(false);
             ch.bind(new InetSocketAddress(port));
         } catch (IOException e) {
             ch.close();
@@ -76,18 +100,25 @@ final class UdpSocket {
 
     /**
      * Receives one datagram into {@code into}, on whatever socket is current: a swap under way is
-     * waited for and followed. Returns null once the socket is closed for good.
+     * waited for and followed. Before it waits for a datagram, it runs {@code idle}: none is
+     * waiting. Returns null once the socket is closed for good.
      *
      * @throws ClosedChannelException when the socket was closed by something other than a swap or
      *                                {@link #close()}: the tunnel cannot receive any more
      * @throws IOException            when this receive failed; the next may work
      */
-    SocketAddress receive(ByteBuffer into) throws IOException {
+    SocketAddress receive(ByteBuffer into, Runnable idle) throws IOException {
         DatagramChannel ch = channel;
         while (true) {
             try {
-                return ch.receive(into);
+                SocketAddress from = ch.receive(into);
+                if (from != null) {
+                    return from;
+                }
+                idle.run();
+                awaitReadable(ch);
             } catch (ClosedChannelException e) {
+                readable.selectNow(); // lets the closed socket go (its port may be bound again at once)
                 hooks.receiverSawClosedSocket();
                 ch = successorOf(ch);
                 if (ch == null) {
@@ -95,6 +126,24 @@ final class UdpSocket {
                 }
             }
         }
+    }
+
+    /** The receive thread ends: its selector closes, and with it what is left of a closed socket. */
+    void receiverDone() {
+        try {
+            readable.close();
+        } catch (IOException e) {
+            // nothing to do: the thread is ending
+        }
+    }
+
+    /** Waits until {@code ch} may have a datagram, or a close woke the selector. */
+    private void awaitReadable(DatagramChannel ch) throws IOException {
+        if (ch.keyFor(readable) == null) {
+            ch.register(readable, SelectionKey.OP_READ);
+        }
+        readable.select();
+        readable.selectedKeys().clear();
     }
 
     /** The socket that replaced {@code old}, waiting for a swap under way; null when closed for good. */
@@ -116,9 +165,25 @@ final class UdpSocket {
         throw new ClosedChannelException();
     }
 
-    /** Sends a datagram from the current socket. */
+    /**
+     * Sends a datagram from the current socket. Its send buffer full, waits for room (in short
+     * pauses, at most {@link #SEND_WAIT_NANOS}), as a blocking socket would have.
+     *
+     * @throws IOException when sending failed, or there was no room in time (the datagram is lost)
+     */
     void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
-        channel.send(datagram, to);
+        DatagramChannel ch = channel;
+        if (ch.send(datagram, to) > 0 || !datagram.hasRemaining()) {
+            return;
+        }
+        long deadline = System.nanoTime() + SEND_WAIT_NANOS;
+        do {
+            LockSupport.parkNanos(SEND_PAUSE_NANOS);
+            if (ch.send(datagram, to) > 0) {
+                return;
+            }
+        } while (System.nanoTime() - deadline < 0);
+        throw new IOException("the socket's send buffer stayed full for " + TimeUnit.NANOSECONDS.toMillis(SEND_WAIT_NANOS) + " ms");
     }
 
     /**
@@ -146,11 +211,13 @@ final class UdpSocket {
                 notifyAll();
             }
             old.close();
+            readable.wakeup();
             return;
         }
         DatagramChannel fresh = null;
         try {
             old.close();
+            readable.wakeup(); // the old socket lets its port go when the receive thread's selector runs
             hooks.swapClosedOldSocket();
             fresh = openWhenReleased(port);
         } finally {
@@ -185,6 +252,10 @@ final class UdpSocket {
             ch = channel;
             notifyAll();
         }
-        ch.close();
+        try {
+            ch.close();
+        } finally {
+            readable.wakeup();
+        }
     }
 }

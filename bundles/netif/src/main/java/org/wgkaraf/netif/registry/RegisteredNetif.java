@@ -61,6 +61,13 @@ final class RegisteredNetif implements VirtualNetif {
         }
     }
 
+    @Override
+    public void flush() {
+        if (!closed) {
+            attachment.flush();
+        }
+    }
+
     /** Leaves the registry first, so no route leads here any more, then detaches from the backend. */
     @Override
     public void close() {

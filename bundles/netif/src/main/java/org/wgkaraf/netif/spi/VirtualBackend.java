@@ -24,6 +24,13 @@ public interface VirtualBackend {
         /** A packet that arrived through the tunnel, for the module. Bytes valid only during the call. */
         void input(byte[] packet, int offset, int length);
 
+        /**
+         * The tunnel has no more packets waiting for now: what {@link #input} held back to join
+         * with what would follow goes out. Called on the thread that calls {@link #input}.
+         */
+        default void flush() {
+        }
+
         /** The tunnel's peer went up or down; while down, nothing is sent through this interface. */
         void setLinkUp(boolean up);
 

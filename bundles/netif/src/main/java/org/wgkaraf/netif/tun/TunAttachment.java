@@ -12,6 +12,10 @@ import org.wgkaraf.netif.spi.VirtualBackend;
  * One interface attached to a TUN device. A reader thread passes every packet the OS sends through
  * the interface to the tunnel, from one reused buffer; packets from the tunnel are written to the
  * device. While the link is down, what the OS sends is dropped and counted: it has nowhere safe to go.
+ *
+ * <p>On a device with offloads, what is read is split into MTU-sized packets first
+ * ({@link TsoSplitter}), and what comes from the tunnel is joined into TCP super-segments
+ * ({@link TcpCoalescer}) until the tunnel says its burst ended ({@link #flush()}).
  */
 final class TunAttachment implements VirtualBackend.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(TunAttachment.class);
@@ -26,6 +30,9 @@ final class TunAttachment implements VirtualBackend.Attachment {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicLong deliverFailures = new AtomicLong();
+    private final TsoSplitter splitter;
+    /** Null without offloads. Its monitor serialises input and flush; what it holds at the close is dropped. */
+    private final TcpCoalescer coalescer;
     private volatile boolean linkUp = true;
     private volatile boolean closed;
 
@@ -33,6 +40,8 @@ final class TunAttachment implements VirtualBackend.Attachment {
         this.device = device;
         this.toTunnel = toTunnel;
         this.onClose = onClose;
+        this.splitter = device.offloads() ? new TsoSplitter() : null;
+        this.coalescer = device.offloads() ? new TcpCoalescer(this::write) : null;
         this.reader = new Thread(this::readLoop, "wgk-tun-" + device.name());
         reader.setDaemon(true);
     }
@@ -49,7 +58,7 @@ final class TunAttachment implements VirtualBackend.Attachment {
     }
 
     private void readLoop() {
-        byte[] buf = new byte[TunDevice.MAX_PACKET];
+        byte[] buf = new byte[TunDevice.MAX_READ];
         try {
             int n;
             while ((n = device.read(buf, 0, buf.length)) >= 0) {
@@ -57,9 +66,13 @@ final class TunAttachment implements VirtualBackend.Attachment {
                     droppedLinkDown.incrementAndGet();
                     continue;
                 }
-                sent.incrementAndGet();
                 try {
-                    toTunnel.deliver(buf, 0, n);
+                    if (splitter == null) {
+                        sent.incrementAndGet();
+                        toTunnel.deliver(buf, 0, n);
+                    } else {
+                        sent.addAndGet(splitter.split(buf, 0, n, toTunnel));
+                    }
                 } catch (RuntimeException e) {
                     if (deliverFailures.incrementAndGet() == 1) {
                         LOG.warn("the tunnel failed on a packet from {} (later failures are only counted)", device.name(), e);
@@ -78,12 +91,39 @@ final class TunAttachment implements VirtualBackend.Attachment {
         if (closed) {
             return;
         }
+        if (coalescer != null) {
+            synchronized (coalescer) {
+                coalescer.add(packet, offset, length);
+            }
+            return;
+        }
         try {
             device.write(packet, offset, length);
             received.incrementAndGet();
         } catch (IOException e) {
             // A packet the kernel refuses (not IP, interface set down by hand) is the peer's or the
             // admin's doing: count it, never throw at the tunnel's receive thread.
+            if (writeFailures.incrementAndGet() == 1 && !closed) {
+                LOG.warn("TUN interface {} refused a packet from the tunnel (later refusals are only counted): {}", device.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (coalescer != null) {
+            synchronized (coalescer) {
+                coalescer.flush();
+            }
+        }
+    }
+
+    /** The coalescer's output: one write, a failure counted. */
+    private void write(byte[] vnetHeader, byte[] packet, int offset, int length, int segments) {
+        try {
+            device.write(vnetHeader, packet, offset, length);
+            received.addAndGet(segments);
+        } catch (IOException e) {
             if (writeFailures.incrementAndGet() == 1 && !closed) {
                 LOG.warn("TUN interface {} refused a packet from the tunnel (later refusals are only counted): {}", device.name(), e.getMessage());
             }
@@ -105,7 +145,7 @@ final class TunAttachment implements VirtualBackend.Attachment {
         return droppedLinkDown.get();
     }
 
-    /** Packets from the tunnel written to the device. */
+    /** Packets from the tunnel written to the device (each segment of a super-segment counts). */
     long received() {
         return received.get();
     }
@@ -113,6 +153,31 @@ final class TunAttachment implements VirtualBackend.Attachment {
     /** Packets from the tunnel the device refused. */
     long writeFailures() {
         return writeFailures.get();
+    }
+
+    /** Whether the device has offloads: super-segments are split and segments joined. */
+    boolean offloads() {
+        return splitter != null;
+    }
+
+    /** Super-segments read and split (0 without offloads). */
+    long superSegmentsSplit() {
+        return splitter == null ? 0 : splitter.superSegments();
+    }
+
+    /** Reads the splitter dropped as malformed (0 without offloads). */
+    long splitDrops() {
+        return splitter == null ? 0 : splitter.drops();
+    }
+
+    /** Segments from the tunnel written inside super-segments (0 without offloads). */
+    long segmentsJoined() {
+        if (coalescer == null) {
+            return 0;
+        }
+        synchronized (coalescer) {
+            return coalescer.coalesced();
+        }
     }
 
     boolean readerAlive() {
@@ -141,6 +206,8 @@ final class TunAttachment implements VirtualBackend.Attachment {
     @Override
     public String toString() {
         return "TunAttachment[" + device.name() + ", link " + (linkUp ? "up" : "down") + ", sent " + sent + ", dropped (link down) "
-                + droppedLinkDown + ", received " + received + ", refused " + writeFailures + ", tunnel failures " + deliverFailures + "]";
+                + droppedLinkDown + ", received " + received + ", refused " + writeFailures + ", tunnel failures " + deliverFailures
+                + (splitter == null ? "" : ", " + splitter + ", joined " + coalescer.coalesced() + " segments into "
+                + coalescer.superSegments() + " super-segments") + "]";
     }
 }

@@ -2,6 +2,7 @@ package org.wgkaraf.netif.tun;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -21,10 +22,17 @@ import java.util.regex.Pattern;
  * <p>One thread reads; any number write (one at a time). Neither allocates on the Java heap: each
  * direction copies through a native buffer made once. {@link #close()} wakes a blocked reader
  * through an eventfd it polls beside the TUN descriptor, so closing never waits on traffic.
+ *
+ * <p>Opened with offloads ({@link #offloads()}), the device reads and writes each packet after a
+ * {@link VnetHeader}, and the OS hands over TCP super-segments of up to 64 KiB with partial
+ * checksums, and takes them (see {@link TsoSplitter} and {@link TcpCoalescer}). A kernel that
+ * refuses the offload settings gets a plain device instead ({@link #offloadRefusal()} says why).
  */
 public final class TunDevice implements AutoCloseable {
     /** The largest IPv4 packet; the buffers hold any packet the interface can carry. */
     public static final int MAX_PACKET = 65535;
+    /** The most one read gives: a packet, after a vnet header when the device has offloads. */
+    public static final int MAX_READ = VnetHeader.SIZE + MAX_PACKET;
 
     private static final Path CLONE_DEVICE = Path.of("/dev/net/tun");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1," + (Ifreq.NAME_SIZE - 1) + "}");
@@ -36,6 +44,11 @@ public final class TunDevice implements AutoCloseable {
     private static final long SIOCSIFMTU = 0x8922;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    private static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    private static final int TUN_F_CSUM = 0x01;
+    private static final int TUN_F_TSO4 = 0x02;
     private static final short IFF_UP = 0x1;
     private static final short IFF_RUNNING = 0x40;
     private static final int POLLFD_SIZE = 8;
@@ -44,17 +57,21 @@ public final class TunDevice implements AutoCloseable {
     private final String name;
     private final int fd;
     private final int wakeFd;
-    private final Memory inBuffer = new Memory(MAX_PACKET);
-    private final Memory outBuffer = new Memory(MAX_PACKET);
+    private final boolean offloads;
+    private final String offloadRefusal;
+    private final Memory inBuffer = new Memory(MAX_READ);
+    private final Memory outBuffer = new Memory(MAX_READ);
     private final Memory pollFds = new Memory(2L * POLLFD_SIZE);
     private final ReentrantLock readLock = new ReentrantLock();
     private final Object writeLock = new Object();
     private volatile boolean closed;
 
-    private TunDevice(String name, int fd, int wakeFd) {
+    private TunDevice(String name, int fd, int wakeFd, boolean offloads, String offloadRefusal) {
         this.name = name;
         this.fd = fd;
         this.wakeFd = wakeFd;
+        this.offloads = offloads;
+        this.offloadRefusal = offloadRefusal;
         pollFds.clear();
         pollFds.setInt(0, fd);
         pollFds.setShort(4, LibC.POLLIN);
@@ -71,6 +88,24 @@ public final class TunDevice implements AutoCloseable {
      *                     left behind: no descriptor, no interface
      */
     public static TunDevice open(String name, Inet4Address address, int prefixLength, int mtu) throws IOException {
+        return open(name, address, prefixLength, mtu, false);
+    }
+
+    /**
+     * As {@link #open(String, Inet4Address, int, int)}, with TCP segmentation and checksum offloads
+     * when {@code offloads} is true and the kernel accepts them; {@link #offloads()} tells.
+     */
+    public static TunDevice open(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads) throws IOException {
+        return open(name, address, prefixLength, mtu, offloads, true);
+    }
+
+    /**
+     * As {@link #open(String, Inet4Address, int, int, boolean)}; without {@code tso}, the device
+     * has the vnet header (super-segments may be written to it) but the OS hands over plain
+     * packets with complete checksums.
+     */
+    public static TunDevice open(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads, boolean tso)
+            throws IOException {
         if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("TUN interface name '" + name + "' is not 1-15 of A-Z a-z 0-9 _ . -");
         }
@@ -82,7 +117,25 @@ public final class TunDevice implements AutoCloseable {
             throw new IllegalArgumentException("MTU " + mtu + " is outside 68-" + MAX_PACKET);
         }
         LibC.check();
+        if (offloads) {
+            try {
+                return openOnce(name, address, prefixLength, mtu, true, tso, null);
+            } catch (OffloadRefused e) {
+                return openOnce(name, address, prefixLength, mtu, false, false, e.getMessage());
+            }
+        }
+        return openOnce(name, address, prefixLength, mtu, false, false, null);
+    }
 
+    /** The kernel refused an offload setting; the device was closed, nothing is left behind. */
+    private static final class OffloadRefused extends IOException {
+        OffloadRefused(String message) {
+            super(message);
+        }
+    }
+
+    private static TunDevice openOnce(String name, Inet4Address address, int prefixLength, int mtu, boolean offloads, boolean tso,
+                                      String offloadRefusal) throws IOException {
         int fd = LibC.open(CLONE_DEVICE.toString(), LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw cannotOpenCloneDevice(name, Native.getLastError());
@@ -91,10 +144,13 @@ public final class TunDevice implements AutoCloseable {
         int wake = -1;
         boolean done = false;
         try (Ifreq ifr = new Ifreq(name)) {
-            ifr.flags((short) (IFF_TUN | IFF_NO_PI));
+            ifr.flags((short) (IFF_TUN | IFF_NO_PI | (offloads ? IFF_VNET_HDR : 0)));
             ioctl(fd, TUNSETIFF, "TUNSETIFF", ifr, name);
             if (!name.equals(ifr.name())) {
                 throw new IOException("creating TUN interface " + name + ": the kernel named it " + ifr.name());
+            }
+            if (offloads) {
+                setOffloads(fd, tso ? TUN_F_CSUM | TUN_F_TSO4 : 0);
             }
             sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             if (sock < 0) {
@@ -110,7 +166,7 @@ public final class TunDevice implements AutoCloseable {
             if (wake < 0) {
                 throw failure(name, "eventfd", Native.getLastError());
             }
-            TunDevice device = new TunDevice(name, fd, wake);
+            TunDevice device = new TunDevice(name, fd, wake, offloads, offloadRefusal);
             done = true;
             return device;
         } finally {
@@ -130,9 +186,32 @@ public final class TunDevice implements AutoCloseable {
         return name;
     }
 
+    /** Whether each packet read and written comes after a {@link VnetHeader}, and TCP super-segments pass. */
+    public boolean offloads() {
+        return offloads;
+    }
+
+    /** Why the kernel refused the offloads asked for (this device is plain then); null when none were refused. */
+    public String offloadRefusal() {
+        return offloadRefusal;
+    }
+
+    private static void setOffloads(int fd, int flags) throws OffloadRefused {
+        try (Memory size = new Memory(4)) {
+            size.setInt(0, VnetHeader.SIZE);
+            if (LibC.ioctl(fd, TUNSETVNETHDRSZ, size) < 0) {
+                throw new OffloadRefused("TUNSETVNETHDRSZ: " + Errno.describe(Native.getLastError()));
+            }
+        }
+        if (LibC.ioctl(fd, TUNSETOFFLOAD, Pointer.createConstant(flags)) < 0) {
+            throw new OffloadRefused("TUNSETOFFLOAD: " + Errno.describe(Native.getLastError()));
+        }
+    }
+
     /**
      * Reads the next packet the OS sent through the interface, waiting for one. A packet longer
-     * than {@code len} is cut to {@code len}.
+     * than {@code len} is cut to {@code len}. With {@link #offloads()}, the packet comes after its
+     * {@link VnetHeader}, and may be a TCP super-segment.
      *
      * @return the packet's length, or -1 once the device is closed
      */
@@ -158,7 +237,7 @@ public final class TunDevice implements AutoCloseable {
                 if ((revents & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0 && (revents & LibC.POLLIN) == 0) {
                     throw new IOException("TUN interface " + name + " failed (poll events 0x" + Integer.toHexString(revents & 0xffff) + ")");
                 }
-                long n = LibC.read(fd, inBuffer, Math.min(len, MAX_PACKET));
+                long n = LibC.read(fd, inBuffer, Math.min(len, MAX_READ));
                 if (n < 0) {
                     int errno = Native.getLastError();
                     if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
@@ -180,6 +259,14 @@ public final class TunDevice implements AutoCloseable {
      * @throws IOException when the device is closed or the kernel refuses the packet (not IP, interface down)
      */
     public void write(byte[] buf, int off, int len) throws IOException {
+        write(VnetHeader.EMPTY, buf, off, len);
+    }
+
+    /**
+     * Hands one packet to the OS after {@code vnetHeader} ({@link VnetHeader#SIZE} bytes), which
+     * a device without {@link #offloads()} ignores: there it must be {@link VnetHeader#EMPTY}.
+     */
+    void write(byte[] vnetHeader, byte[] buf, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, buf.length);
         if (len > MAX_PACKET) {
             throw new IllegalArgumentException("packet of " + len + " bytes is longer than " + MAX_PACKET);
@@ -188,8 +275,13 @@ public final class TunDevice implements AutoCloseable {
             if (closed) {
                 throw new IOException("TUN interface " + name + " is closed");
             }
-            outBuffer.write(0, buf, off, len);
-            while (LibC.write(fd, outBuffer, len) < 0) {
+            int at = 0;
+            if (offloads) {
+                outBuffer.write(0, vnetHeader, 0, VnetHeader.SIZE);
+                at = VnetHeader.SIZE;
+            }
+            outBuffer.write(at, buf, off, len);
+            while (LibC.write(fd, outBuffer, at + len) < 0) {
                 int errno = Native.getLastError();
                 if (errno != Errno.EINTR) {
                     throw failure(name, "write", errno);

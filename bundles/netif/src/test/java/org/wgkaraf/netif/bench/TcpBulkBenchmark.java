@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.IpPrefix;
-import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.SecretKey;
@@ -27,6 +25,7 @@ import org.wgkaraf.netif.ModuleTunnel;
 import org.wgkaraf.netif.TcpPeer;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
+import org.wgkaraf.netif.tun.AttachmentSink;
 import org.wgkaraf.netif.tun.PseudoRandomStream;
 import org.wgkaraf.netif.tun.TunBackend;
 import org.wgkaraf.testsupport.Await;
@@ -316,7 +315,7 @@ public final class TcpBulkBenchmark {
         private final Tunnel tunnel;
         private final TunBackend backend = new TunBackend();
         private final TunnelTcpService tcp = new TunnelTcpService(List.of(backend));
-        private final AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
+        private final AttachmentSink toOs = new AttachmentSink();
         private final LossyRelay relay;
 
         Tun(LossyRelay.Settings lossy) throws IOException {
@@ -331,14 +330,8 @@ public final class TcpBulkBenchmark {
             if (relay != null) {
                 endpoint = new Endpoint("127.0.0.1", relay.frontAddress().getPort());
             }
-            PacketSink fromTunnel = (p, off, len) -> {
-                VirtualBackend.Attachment a = toOs.get();
-                if (a != null) {
-                    a.input(p, off, len);
-                }
-            };
-            tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(new PeerConfig(PublicKey.fromBase64(wg.publicKey()), null,
-                    endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))), fromTunnel);
+                        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(new PeerConfig(PublicKey.fromBase64(wg.publicKey()), null,
+                    endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))), toOs);
             key.destroy();
             NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, ModuleTunnel.address(moduleAddress),
                     ModuleTunnel.address("255.255.255.0"), ModuleTunnel.address("0.0.0.0"));

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.IpPrefix;
-import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.SecretKey;
@@ -31,7 +29,7 @@ import org.wgkaraf.api.engine.Tunnel;
 import org.wgkaraf.api.engine.TunnelConfig;
 import org.wgkaraf.api.netif.NetifInfo;
 import org.wgkaraf.engine.runtime.EngineService;
-import org.wgkaraf.netif.spi.VirtualBackend;
+import org.wgkaraf.netif.TcpPeer;
 import org.wgkaraf.testsupport.Await;
 import org.wgkaraf.testsupport.interop.Lab;
 import org.wgkaraf.testsupport.interop.NamespaceJvm;
@@ -45,7 +43,10 @@ import org.wgkaraf.testsupport.packet.PacketBuilder;
 /**
  * The whole path with the OS at both ends: programs in the root namespace use a TUN interface
  * (10.214.N.2/24) carried by the TUN backend and the Java WireGuard engine; wireguard-go serves
- * 10.214.N.1 in a namespace, reached over a veth (10.213.N.0/24). Ping both ways, then TCP.
+ * 10.214.N.1 in a namespace, reached over a veth (10.213.N.0/24). Ping both ways, then TCP both
+ * ways, with the TUN offloads on (the backend's default): the kernel's TCP hands super-segments
+ * to the TUN device, and takes joined segments from it. {@link TunEnginePlainInteropIT} runs the
+ * same with them off.
  */
 class TunEngineInteropIT {
     private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
@@ -78,20 +79,14 @@ class TunEngineInteropIT {
                 engine.publicKey(key).toBase64(), null, List.of(tunAddress.getHostAddress() + "/32"), null, 0)));
 
         // The engine delivers on its receive thread into the TUN device, which exists only after the tunnel.
-        AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
-        PacketSink fromTunnel = (p, off, len) -> {
-            VirtualBackend.Attachment a = toOs.get();
-            if (a != null) {
-                a.input(p, off, len);
-            }
-        };
-        PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
+        AttachmentSink toOs = new AttachmentSink();
+                PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null,
                 new Endpoint(ns.nsAddress(), PORT), List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 0);
-        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
+        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), toOs);
         key.destroy();
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
                 PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
-        attachment = (TunAttachment) new TunBackend().attach(info, tunnel::send);
+        attachment = (TunAttachment) new TunBackend(offloads()).attach(info, tunnel::send);
         toOs.set(attachment);
     }
 
@@ -113,6 +108,11 @@ class TunEngineInteropIT {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
+    }
+
+    /** Whether the TUN device is opened with offloads. */
+    boolean offloads() {
+        return true;
     }
 
     private String diagnostics() {
@@ -178,6 +178,45 @@ class TunEngineInteropIT {
             }
         }
         assertEquals(0, attachment.droppedLinkDown() + attachment.writeFailures(), attachment.toString());
+        assertEquals(offloads(), attachment.offloads(), "the kernel took the offload settings: " + attachment);
+        if (offloads()) {
+            assertTrue(attachment.segmentsJoined() > TRANSFER_BYTES / 1420 / 2, "most segments were joined: " + attachment);
+        }
+    }
+
+    @Test
+    void tcpFromTheTunAddressToTheNamespaceCarriesEveryByte() throws Exception {
+        handshake();
+        long seed = System.nanoTime();
+        int port = 7300;
+        try (NamespaceJvm sink = NamespaceJvm.start(ns.name(), List.of("-Xmx64m"), TcpPeer.class, List.of(
+                "sink", peer.tunnelAddress(), String.valueOf(port), String.valueOf(seed), String.valueOf(TRANSFER_BYTES)))) {
+            sink.awaitLine("the kernel listens", Duration.ofSeconds(30), "ready"::equals);
+            long start = System.nanoTime();
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(tunAddress, 0));
+                s.connect(new InetSocketAddress(peer.tunnelAddress(), port), 10_000);
+                PseudoRandomStream stream = new PseudoRandomStream(seed);
+                byte[] buf = new byte[64 * 1024];
+                for (long sent = 0; sent < TRANSFER_BYTES; sent += buf.length) {
+                    int n = (int) Math.min(buf.length, TRANSFER_BYTES - sent);
+                    stream.next(buf, 0, n);
+                    s.getOutputStream().write(buf, 0, n);
+                }
+                s.shutdownOutput();
+                sink.awaitLine("the kernel in the namespace received every byte", Duration.ofSeconds(60),
+                        l -> l.startsWith("received ") || l.startsWith("mismatch"));
+            }
+            long nanos = System.nanoTime() - start;
+            assertTrue(sink.lines().contains("received " + TRANSFER_BYTES), "the sink's report: " + sink.lines() + "\n" + diagnostics());
+            System.out.printf("TCP through TUN %s -> Java engine -> wireguard-go: %d MiB in %.2f s = %.1f MiB/s%n",
+                    tunName, TRANSFER_BYTES >> 20, nanos / 1e9, TRANSFER_BYTES / (1024.0 * 1024.0) / (nanos / 1e9));
+        }
+        assertEquals(offloads(), attachment.offloads(), "the kernel took the offload settings: " + attachment);
+        if (offloads()) {
+            assertTrue(attachment.superSegmentsSplit() > 0, "the kernel handed over super-segments: " + attachment);
+        }
+        assertEquals(0, attachment.splitDrops() + attachment.droppedLinkDown(), attachment.toString());
     }
 
     /** Reads to the end, checking each byte against the stream; returns the count. */

@@ -11,14 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.IpPrefix;
-import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.engine.PeerConfig;
 import org.wgkaraf.api.engine.PublicKey;
 import org.wgkaraf.api.engine.SecretKey;
@@ -29,7 +27,6 @@ import org.wgkaraf.api.netif.TcpConnection;
 import org.wgkaraf.api.netif.TcpListener;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.TcpPeer;
-import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
 import org.wgkaraf.testsupport.Await;
 import org.wgkaraf.testsupport.interop.Lab;
@@ -57,7 +54,7 @@ class TunTcpServiceIT {
     private Tunnel tunnel;
     private TunBackend backend;
     private TunnelTcpService tcp;
-    private final AtomicReference<VirtualBackend.Attachment> toOs = new AtomicReference<>();
+    private final AttachmentSink toOs = new AttachmentSink();
     private final List<NamespaceJvm> jvms = new ArrayList<>();
 
     @BeforeAll
@@ -75,15 +72,9 @@ class TunTcpServiceIT {
         SecretKey key = engine.generatePrivateKey();
         peer = lab.wireguardGo(ns, WgKeys.generate(), WG_PORT, ns.innerAddress(1) + "/24", List.of(new WireGuardGoPeer.PeerSpec(
                 engine.publicKey(key).toBase64(), null, List.of(tunAddress.getHostAddress() + "/32"), null, 0)));
-        PacketSink fromTunnel = (p, off, len) -> {
-            VirtualBackend.Attachment a = toOs.get();
-            if (a != null) {
-                a.input(p, off, len);
-            }
-        };
-        PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null, new Endpoint(ns.nsAddress(), WG_PORT),
+                PeerConfig wg = new PeerConfig(PublicKey.fromBase64(peer.publicKey()), null, new Endpoint(ns.nsAddress(), WG_PORT),
                 List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 0);
-        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), fromTunnel);
+        tunnel = engine.open(new TunnelConfig(tunName, key, 0, List.of(wg)), toOs);
         key.destroy();
         backend = new TunBackend();
         tcp = new TunnelTcpService(List.of(backend));
