@@ -58,6 +58,9 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp-product.txt
 work=$(mktemp -d /tmp/wgk-product.XXXXXX)
 PM=wgkp$$m GM=wgkp$$g SV=wgkp$$s
+# wireguard-go's interfaces: names unique to this run, as its control sockets
+# (/var/run/wireguard/<name>.sock) are shared by all namespaces
+WS=wgkp$$w WM=wgkp$$v
 karaf_pid=
 cleanup() {
   local rc=$?
@@ -111,18 +114,18 @@ for k in sv pm gm; do wg genkey > "$work/$k.key"; wg pubkey < "$work/$k.key" > "
 wg genpsk > "$work/psk"
 umask 022
 
-ip netns exec $SV env WG_PROCESS_FOREGROUND=1 wireguard-go wgs >"$work/wg-sv.log" 2>&1 &
-ip netns exec $GM env WG_PROCESS_FOREGROUND=1 wireguard-go wgm >"$work/wg-gm.log" 2>&1 &
-await 50 "wireguard-go's interfaces" ip -n $SV link show wgs
-await 50 "wireguard-go's interfaces" ip -n $GM link show wgm
-ip netns exec $SV wg set wgs private-key "$work/sv.key" listen-port 51820 \
+ip netns exec $SV env WG_PROCESS_FOREGROUND=1 wireguard-go $WS >"$work/wg-sv.log" 2>&1 &
+ip netns exec $GM env WG_PROCESS_FOREGROUND=1 wireguard-go $WM >"$work/wg-gm.log" 2>&1 &
+await 50 "wireguard-go's interfaces" ip -n $SV link show $WS
+await 50 "wireguard-go's interfaces" ip -n $GM link show $WM
+ip netns exec $SV wg set $WS private-key "$work/sv.key" listen-port 51820 \
   peer "$(cat "$work/pm.pub")" preshared-key "$work/psk" allowed-ips 172.16.10.20/32 \
   peer "$(cat "$work/gm.pub")" preshared-key "$work/psk" allowed-ips 172.16.10.30/32
-ip netns exec $GM wg set wgm private-key "$work/gm.key" listen-port 11010 \
+ip netns exec $GM wg set $WM private-key "$work/gm.key" listen-port 11010 \
   peer "$(cat "$work/sv.pub")" preshared-key "$work/psk" allowed-ips 172.16.0.0/12 \
   endpoint 10.217.2.2:51820 persistent-keepalive 25
-ip -n $SV addr add 172.16.1.10/12 dev wgs; ip -n $SV link set wgs mtu 1420 up
-ip -n $GM addr add 172.16.10.30/12 dev wgm; ip -n $GM link set wgm mtu 1420 up
+ip -n $SV addr add 172.16.1.10/12 dev $WS; ip -n $SV link set $WS mtu 1420 up
+ip -n $GM addr add 172.16.10.30/12 dev $WM; ip -n $GM link set $WM mtu 1420 up
 gm_pid=$(ip netns pids $GM | head -1)
 ip netns exec $SV iperf3 -s -B 172.16.1.10 >/dev/null 2>&1 &
 await 50 "iperf3 -s" sh -c "ip netns exec $SV ss -ltn | grep -q '172.16.1.10:5201 '"
