@@ -18,6 +18,8 @@ public record TransportChoice(TransportProvider provider, Basis basis, Optional<
         MEASURED,
         /** The system property {@value Transport#PROPERTY} named it. */
         PROPERTY,
+        /** Ours, without measuring: the JDK has no ChaCha20 intrinsic (see {@link Transport}). */
+        JDK_WITHOUT_INTRINSIC,
         /** BouncyCastle while the background calibration runs. */
         PROVISIONAL
     }

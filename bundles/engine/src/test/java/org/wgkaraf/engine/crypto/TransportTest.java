@@ -12,13 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** How the transport AEAD is chosen: by the system property, else by measurement. */
+/** How the transport AEAD is chosen: by the system property, else by the JDK or by measurement. */
 class TransportTest {
     private static final long SHORT_BUDGET = 20_000_000L;
+    private static final int JDK17 = 17;
+    private static final int JDK21 = 21;
 
     @Test
     void propertyBcChoosesBouncyCastleWithoutMeasuring() {
-        TransportChoice c = Transport.choose("bc", SHORT_BUDGET);
+        TransportChoice c = Transport.choose("bc", JDK17, SHORT_BUDGET);
         assertEquals(TransportProvider.BC, c.provider());
         assertEquals(TransportChoice.Basis.PROPERTY, c.basis());
         assertEquals(Optional.empty(), c.calibration());
@@ -26,21 +28,38 @@ class TransportTest {
 
     @Test
     void propertyJavaChoosesOurOwnWithoutMeasuring() {
-        TransportChoice c = Transport.choose("java", SHORT_BUDGET);
+        TransportChoice c = Transport.choose("java", JDK17, SHORT_BUDGET);
         assertEquals(TransportProvider.JAVA, c.provider());
         assertEquals(TransportChoice.Basis.PROPERTY, c.basis());
     }
 
     @Test
     void propertyJceChoosesTheJdkWithoutMeasuring() {
-        TransportChoice c = Transport.choose(" JCE ", SHORT_BUDGET);
+        TransportChoice c = Transport.choose(" JCE ", JDK17, SHORT_BUDGET);
         assertEquals(TransportProvider.JCE, c.provider());
         assertEquals(TransportChoice.Basis.PROPERTY, c.basis());
     }
 
     @Test
-    void withoutPropertyTheMeasuredPreferenceIsChosen() {
-        TransportChoice c = Transport.choose(null, SHORT_BUDGET);
+    void withoutPropertyAJdkBefore20UsesOursWithoutMeasuring() {
+        TransportChoice c = Transport.choose(null, JDK17, SHORT_BUDGET);
+        assertEquals(TransportProvider.JAVA, c.provider());
+        assertEquals(TransportChoice.Basis.JDK_WITHOUT_INTRINSIC, c.basis());
+        assertEquals(Optional.empty(), c.calibration());
+        assertEquals(TransportChoice.Basis.JDK_WITHOUT_INTRINSIC, Transport.choose(null, 19, SHORT_BUDGET).basis(), "19 has none either");
+        assertEquals(TransportChoice.Basis.MEASURED, Transport.choose(null, 20, SHORT_BUDGET).basis(), "20 has one");
+    }
+
+    @Test
+    void propertyMeasureCalibratesOnAnyJdk() {
+        TransportChoice c = Transport.choose(" Measure ", JDK17, SHORT_BUDGET);
+        assertEquals(TransportChoice.Basis.MEASURED, c.basis());
+        assertEquals(c.calibration().orElseThrow().preferred(), c.provider());
+    }
+
+    @Test
+    void withoutPropertyOnJdk20AndLaterTheMeasuredPreferenceIsChosen() {
+        TransportChoice c = Transport.choose(null, JDK21, SHORT_BUDGET);
         assertEquals(TransportChoice.Basis.MEASURED, c.basis());
         TransportChoice.Calibration cal = c.calibration().orElseThrow();
         assertEquals(1484, cal.packetBytes());
@@ -100,7 +119,8 @@ class TransportTest {
 
     @Test
     void unknownPropertyValueFallsBackToMeasuring() {
-        assertEquals(TransportChoice.Basis.MEASURED, Transport.choose("aes", SHORT_BUDGET).basis());
+        assertEquals(TransportChoice.Basis.MEASURED, Transport.choose("aes", JDK21, SHORT_BUDGET).basis());
+        assertEquals(TransportChoice.Basis.JDK_WITHOUT_INTRINSIC, Transport.choose("aes", JDK17, SHORT_BUDGET).basis());
     }
 
     @Test
