@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
  * <p>On a JDK before 20 ours is used without measuring: those JDKs have no ChaCha20 or Poly1305
  * intrinsic, so the JDK's cipher is plain Java that allocates per packet, BouncyCastle's is plain
  * Java too, and ours measured 1.9 times BouncyCastle (docs/aead.md). Measuring there did more harm
- * than good: the calibration runs while Karaf boots, and on a busy machine the JIT had not yet
- * compiled our cipher's vector loops when it was timed, so BouncyCastle won in about one start in
- * ten and stayed for the life of the JVM.
+ * than good: it runs while Karaf boots, for up to 3 s, and the tunnel's first session, made
+ * meanwhile, is sealed by BouncyCastle for its whole life (two minutes); and on a busy machine
+ * the JIT had not yet compiled our cipher's vector loops when they were timed, so another
+ * provider won in about one calibration in ten.
  *
  * <p>On JDK 20 and later, where the JDK's cipher may be an intrinsic, the first call to
  * {@link #factory()} starts a calibration on a background thread (at least
