@@ -14,8 +14,12 @@ import java.util.Objects;
  * key limb (at most 2^27 times 5 * 2^26) and every sum of five of them fits in 63 bits without
  * carries between multiplications: 25 multiplications per 16-byte block, no 128-bit arithmetic,
  * which C2 compiles to plain 64-bit multiplies. Blocks go two at a time with r^2 (10 products per
- * limb, each under 2^57.3, sums under 2^61), which halves the serial carry chains. Nothing here branches on secret data, and nothing
- * is allocated after construction. Not thread-safe.
+ * limb, each under 2^57.3, sums under 2^61), which halves the serial carry chains. Nothing here
+ * branches on secret data, and nothing is allocated after construction. Not thread-safe.
+ *
+ * <p>The carry chain after each multiplication is written out where it is needed (key setup, one
+ * block, two blocks) rather than called: the five limbs live in locals, which C2 keeps in
+ * registers, and Java cannot return five longs from a method without an array or an object.
  */
 final class Poly1305Tag {
     static final int TAG_SIZE = 16;
