@@ -2,6 +2,7 @@ package org.wgkaraf.netif.tun;
 
 import org.wgkaraf.netif.ip.Bytes;
 import org.wgkaraf.netif.ip.Checksum;
+import org.wgkaraf.netif.ip.Ipv4Header;
 
 /**
  * Joins consecutive TCP segments of one flow that arrive through the tunnel into one super-segment
@@ -38,7 +39,7 @@ final class TcpCoalescer {
 
     private static final int ACK = 0x10;
     private static final int PSH = 0x08;
-    private static final int IP_HEADER = 20;
+    private static final int IP_HEADER = Ipv4Header.LENGTH;
 
     private final Output out;
     private final byte[] held = new byte[TunDevice.MAX_PACKET];
@@ -104,7 +105,8 @@ final class TcpCoalescer {
         Bytes.put16(held, 2, heldLength);
         Bytes.put16(held, 10, 0);
         Bytes.put16(held, 10, Checksum.of(held, 0, IP_HEADER));
-        long pseudo = Checksum.pseudoHeader(Bytes.get32(held, 12), Bytes.get32(held, 16), 6, heldLength - IP_HEADER);
+        long pseudo = Checksum.pseudoHeader(Bytes.get32(held, Ipv4Header.SOURCE), Bytes.get32(held, Ipv4Header.DESTINATION),
+                Ipv4Header.PROTOCOL_TCP, heldLength - IP_HEADER);
         Bytes.put16(held, IP_HEADER + 16, ~Checksum.fold(pseudo) & 0xffff);
         VnetHeader.tcp4(header, 0, headersLength, segmentSize, IP_HEADER);
         int n = segments;
@@ -120,7 +122,7 @@ final class TcpCoalescer {
      * other packet.
      */
     private static int joinablePayload(byte[] b, int off, int len) {
-        if (len < IP_HEADER + 20 || b[off] != 0x45 || b[off + 9] != 6 || Bytes.get16(b, off + 2) != len
+        if (len < IP_HEADER + 20 || b[off] != 0x45 || b[off + Ipv4Header.PROTOCOL] != Ipv4Header.PROTOCOL_TCP || Bytes.get16(b, off + 2) != len
                 || (Bytes.get16(b, off + 6) & 0x3fff) != 0) {
             return -1;
         }
@@ -134,8 +136,8 @@ final class TcpCoalescer {
         if (Checksum.of(b, off, IP_HEADER) != 0) {
             return -1;
         }
-        long pseudo = Checksum.pseudoHeader(Bytes.get32(b, off + 12), Bytes.get32(b, off + 16), 6, len - IP_HEADER);
-        if (Checksum.fold(Checksum.sum(b, tcp, len - IP_HEADER, pseudo)) != 0) {
+        if (Checksum.transport(Bytes.get32(b, off + Ipv4Header.SOURCE), Bytes.get32(b, off + Ipv4Header.DESTINATION),
+                Ipv4Header.PROTOCOL_TCP, b, tcp, len - IP_HEADER) != 0) {
             return -1;
         }
         return payload;

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.netif.ip.Bytes;
 import org.wgkaraf.netif.ip.Checksum;
+import org.wgkaraf.netif.ip.Ipv4Header;
 
 /**
  * Turns what a TUN device with offloads gives (a {@link VnetHeader} and a packet, which may be a
@@ -93,7 +94,7 @@ final class TsoSplitter {
         if (plen < 40) {
             return drop(Drop.TRUNCATED);
         }
-        if ((b[p] & 0xf0) != 0x40 || b[p + 9] != 6) {
+        if ((b[p] & 0xf0) != 0x40 || b[p + Ipv4Header.PROTOCOL] != Ipv4Header.PROTOCOL_TCP) {
             return drop(Drop.UNSUPPORTED_GSO);
         }
         int ihl = (b[p] & 0x0f) * 4;
@@ -144,7 +145,7 @@ final class TsoSplitter {
             Bytes.put16(b, at + ihl + TCP_CHECKSUM_OFFSET, 0);
             int tcpLen = thl + segLen;
             Bytes.put16(b, at + ihl + TCP_CHECKSUM_OFFSET,
-                    Checksum.fold(Checksum.sum(b, at + ihl, tcpLen, Checksum.pseudoHeader(source, destination, 6, tcpLen))));
+                    Checksum.transport(source, destination, Ipv4Header.PROTOCOL_TCP, b, at + ihl, tcpLen));
             out.deliver(b, at, hdrs + segLen);
             n++;
             start += segLen;
