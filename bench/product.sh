@@ -158,6 +158,11 @@ await 100 "a ping through wireguard-go's tunnel" ip netns exec $GM ping -c1 -W1 
 
 ticks_per_second=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_per_gb() { awk -v t="$1" -v hz="$ticks_per_second" -v B="$2" 'BEGIN{printf "%.2f", t/hz/(B/1e9)}'; } # ticks bytes
+mbit_per_s() { awk -v B="$1" -v s="$2" -v e="$3" 'BEGIN{printf "%.1f", B*8/1e6/(e-s)}'; } # bytes start end
+# The median of one measure of one setup over the runs, "-" when there is none.
+med() { awk -F'\t' -v s="$1" -v m="$2" '$2==s && $3==m {print $4}' "$work/results.tsv" | sort -g |
+  awk '{v[NR]=$1} END{if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 # One line per measurement: run setup measure value unit
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$work/results.tsv"; printf 'run %s  %-12s %-28s %10s %s\n' "$@"; }
 
@@ -172,7 +177,7 @@ iperf() {
   bps=$(jq '.end.sum_received.bits_per_second' <<<"$json")
   bytes=$(jq '.end.sum_received.bytes' <<<"$json")
   record "$run" "$setup" "iperf3-$dir" "$(awk -v b="$bps" 'BEGIN{printf "%.1f", b/1e6}')" Mbit/s
-  record "$run" "$setup" "cpu-$dir" "$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v B="$bytes" 'BEGIN{printf "%.2f", t/hz/(B/1e9)}')" s/GB
+  record "$run" "$setup" "cpu-$dir" "$(cpu_per_gb $((after - before)) "$bytes")" s/GB
 }
 
 ping_rtt() { # run setup address
@@ -194,8 +199,8 @@ bulk() {
   end=$(date +%s.%N); after=$(cpu_ticks "$pid")
   wait $server || true
   [ "$(cat "$work/received")" = "$bytes" ] || { echo "product.sh: $setup received $(cat "$work/received") of $bytes bytes" >&2; exit 1; }
-  record "$run" "$setup" nc-to-module "$(awk -v B=$bytes -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", B*8/1e6/(e-s)}')" Mbit/s
-  record "$run" "$setup" cpu-nc-to-module "$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v B=$bytes 'BEGIN{printf "%.2f", t/hz/(B/1e9)}')" s/GB
+  record "$run" "$setup" nc-to-module "$(mbit_per_s "$bytes" "$start" "$end")" Mbit/s
+  record "$run" "$setup" cpu-nc-to-module "$(cpu_per_gb $((after - before)) "$bytes")" s/GB
   # from module: the module's nc sends, the server counts
   ip netns exec $SV sh -c "nc -d -l 172.16.1.10 $((port + 1)) | wc -c > $work/sent" &
   server=$!
@@ -206,8 +211,8 @@ bulk() {
   wait $server || true
   end=$(date +%s.%N); after=$(cpu_ticks "$pid")
   [ "$(cat "$work/sent")" = "$bytes" ] || { echo "product.sh: the server got $(cat "$work/sent") of $bytes bytes from $setup" >&2; exit 1; }
-  record "$run" "$setup" nc-from-module "$(awk -v B=$bytes -v s="$start" -v e="$end" 'BEGIN{printf "%.1f", B*8/1e6/(e-s)}')" Mbit/s
-  record "$run" "$setup" cpu-nc-from-module "$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v B=$bytes 'BEGIN{printf "%.2f", t/hz/(B/1e9)}')" s/GB
+  record "$run" "$setup" nc-from-module "$(mbit_per_s "$bytes" "$start" "$end")" Mbit/s
+  record "$run" "$setup" cpu-nc-from-module "$(cpu_per_gb $((after - before)) "$bytes")" s/GB
 }
 
 {
@@ -253,8 +258,6 @@ bulk() {
   echo "# medians over $runs runs, and the product's ratio to wireguard-go (for CPU and RTT, lower is better)"
   printf '%-22s %12s %12s %12s %8s\n' measure tun userspace wireguard-go ratio
   for m in iperf3-from-module iperf3-to-module cpu-from-module cpu-to-module ping-rtt nc-from-module nc-to-module cpu-nc-from-module cpu-nc-to-module; do
-    med() { awk -F'\t' -v s="$1" -v m="$2" '$2==s && $3==m {print $4}' "$work/results.tsv" | sort -g |
-      awk '{v[NR]=$1} END{if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
     t=$(med tun $m); u=$(med userspace $m); g=$(med wireguard-go $m)
     if [[ $m == nc* || $m == cpu-nc* ]]; then ours=$u; else ours=$t; fi
     if [ $m = ping-rtt ]; then # a difference, not a ratio: the goal is within 0.05 ms
