@@ -337,7 +337,7 @@ final class Lifecycle implements NetworkListener {
         VirtualNetif netif = null;
         Tunnel tunnel = null;
         try {
-            netif = registry.register("wg", c.localAddress(), c.localNetmask(), c.backend(), bridge::toTunnel);
+            netif = registry.register("wg", c.localAddress(), c.localNetmask(), c.backend(), bridge.netifSink());
             tunnel = engine.open(c.toTunnelConfig(netif.info().name()), bridge.tunnelSink());
             bridge.connect(tunnel, netif);
             running = new Running(tunnel, netif, bridge);

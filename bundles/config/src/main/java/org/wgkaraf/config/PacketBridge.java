@@ -33,9 +33,43 @@ final class PacketBridge {
         }
     };
 
+    /**
+     * The interface's sink: {@link #toTunnel}, and a burst's packets (the TUN backend's split
+     * super-segments) passed on for the tunnel to send together.
+     */
+    private final PacketSink netifSink = new PacketSink() {
+        @Override
+        public void deliver(byte[] packet, int offset, int length) {
+            toTunnel(packet, offset, length);
+        }
+
+        @Override
+        public void deliverMore(byte[] packet, int offset, int length) {
+            Tunnel t = tunnel;
+            if (t != null) {
+                t.sendMore(packet, offset, length);
+            } else {
+                droppedUnconnected.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void flush() {
+            Tunnel t = tunnel;
+            if (t != null) {
+                t.flush();
+            }
+        }
+    };
+
     /** What the tunnel delivers to. */
     PacketSink tunnelSink() {
         return tunnelSink;
+    }
+
+    /** What the interface delivers to. */
+    PacketSink netifSink() {
+        return netifSink;
     }
 
     void connect(Tunnel t, VirtualNetif n) {

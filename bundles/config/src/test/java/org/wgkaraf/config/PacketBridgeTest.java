@@ -21,6 +21,10 @@ class PacketBridgeTest {
             (p, m, a) -> {
                 if (m.getName().equals("send")) {
                     sent.add((Integer) a[2]);
+                } else if (m.getName().equals("sendMore")) {
+                    sent.add(-(Integer) a[2]);
+                } else if (m.getName().equals("flush")) {
+                    sent.add(0);
                 }
                 return m.getReturnType() == boolean.class ? Boolean.TRUE : null;
             });
@@ -63,5 +67,21 @@ class PacketBridgeTest {
         bridge.tunnelSink().flush();
 
         assertEquals(List.of(40, 41, -1), received, "two packets, then the flush (-1)");
+    }
+
+    /** The interface's sink passes a burst to the tunnel as held packets, and its end as a flush, in order. */
+    @Test
+    void theInterfacesSinkPassesABurstAndItsEndToTheTunnel() {
+        PacketBridge bridge = new PacketBridge();
+        bridge.netifSink().deliverMore(new byte[5], 0, 5); // no tunnel yet: dropped and counted
+        bridge.netifSink().flush();
+        bridge.connect(tunnel, netif);
+        bridge.netifSink().deliverMore(new byte[50], 0, 50);
+        bridge.netifSink().deliverMore(new byte[51], 0, 51);
+        bridge.netifSink().flush();
+        bridge.netifSink().deliver(new byte[52], 0, 52);
+
+        assertEquals(List.of(-50, -51, 0, 52), sent, "two held (negative), the flush (0), then a plain send");
+        assertEquals(1, bridge.droppedUnconnected());
     }
 }

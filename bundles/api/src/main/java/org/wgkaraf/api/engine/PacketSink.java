@@ -22,4 +22,15 @@ public interface PacketSink {
      */
     default void flush() {
     }
+
+    /**
+     * As {@link #deliver}, from a caller with more packets to hand over at once (the TUN backend
+     * splitting a 64 KiB super-segment): the sink may hold this packet back, to pass it on together
+     * with the following ones, until the caller's next {@link #deliver} or {@link #flush()}, which
+     * the caller owes at the end of its burst. The bytes are valid only during the call, as with
+     * {@link #deliver}. A sink that holds nothing back delivers it at once.
+     */
+    default void deliverMore(byte[] packet, int offset, int length) {
+        deliver(packet, offset, length);
+    }
 }

@@ -15,6 +15,22 @@ public interface Tunnel extends AutoCloseable {
      */
     boolean send(byte[] packet, int offset, int length);
 
+    /**
+     * As {@link #send}, from a caller with more packets to send at once: the tunnel may hold the
+     * datagram back, to hand the burst's datagrams to the OS together (one system call for up to
+     * 64 of them), until the caller's next {@link #send} or {@link #flush()}, which the caller owes
+     * at the end of its burst. Any other send through the tunnel passes what is held on first, so
+     * the order of datagrams never changes. What is held is the encrypted datagram: the packet's
+     * bytes are copied or consumed before return, as with {@link #send}.
+     */
+    default boolean sendMore(byte[] packet, int offset, int length) {
+        return send(packet, offset, length);
+    }
+
+    /** Sends the datagrams {@link #sendMore} held back; nothing when none is held. */
+    default void flush() {
+    }
+
     TunnelStatus status();
 
     /**

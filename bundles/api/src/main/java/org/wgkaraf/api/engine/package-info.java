@@ -3,5 +3,5 @@
  * appear here, so every implementation bundle can be replaced while the container runs.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.wgkaraf.api.engine;

@@ -119,14 +119,54 @@ final class TunnelRuntime implements Tunnel {
 
     @Override
     public boolean send(byte[] packet, int offset, int length) {
+        return send(packet, offset, length, false);
+    }
+
+    @Override
+    public boolean sendMore(byte[] packet, int offset, int length) {
+        return send(packet, offset, length, true);
+    }
+
+    private boolean send(byte[] packet, int offset, int length, boolean more) {
         lock.lock();
         try {
             if (!running) {
                 return false;
             }
-            boolean sent = device.send(packet, offset, length, time.nanoTime(), output);
+            boolean sent;
+            output.hold(more);
+            try {
+                sent = device.send(packet, offset, length, time.nanoTime(), output);
+            } finally {
+                output.hold(false);
+            }
+            if (!more) {
+                output.flush();
+            }
             timers.wakeIfEarlier();
             return sent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        lock.lock();
+        try {
+            if (running) {
+                output.flush();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bursts sent in one system call, and the datagrams in them; under the lock (tests, benchmarks). */
+    long[] batchesAndDatagrams() {
+        lock.lock();
+        try {
+            return new long[] {output.batchesSent(), output.datagramsBatched()};
         } finally {
             lock.unlock();
         }
@@ -165,6 +205,7 @@ final class TunnelRuntime implements Tunnel {
                 throw new IllegalArgumentException("a new private key needs a new tunnel: close this one and open another");
             }
             if (newConfig.listenPort() != config.listenPort()) {
+                output.flush(); // a held burst leaves from the socket its datagrams were meant for
                 socket.swapTo(newConfig.listenPort());
             }
             List<PeerConfig> moved = new ArrayList<>();
@@ -198,6 +239,7 @@ final class TunnelRuntime implements Tunnel {
         lock.lock();
         try {
             requireOpen();
+            output.flush();
             socket.swapTo(config.listenPort());
             // Our next authenticated packet tells each peer where we are now.
             device.keepaliveAll(time.nanoTime(), output);
@@ -237,6 +279,7 @@ final class TunnelRuntime implements Tunnel {
                 return;
             }
             running = false;
+            output.discard();
             timers.stop();
             // Under the lock: a rebind or reconfigure either swapped the socket before (and this
             // closes the new one) or comes after and finds the tunnel closed.

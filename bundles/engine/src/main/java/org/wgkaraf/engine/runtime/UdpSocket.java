@@ -11,6 +11,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tunnel's UDP socket, and its swap to a new one (rebind, a new listen port), which the
@@ -28,11 +30,16 @@ import java.util.concurrent.locks.LockSupport;
  * every close here wakes it. Sending on a non-blocking socket finds its buffer full where a
  * blocking one would wait: {@link #send} waits then, briefly, as the blocking socket did.
  *
- * <p>Threads: {@link #receive} only on the receive thread; {@link #send}, {@link #swapTo} and
- * {@link #close} under the engine lock. No method calls out of this class, except {@link #receive}
+ * <p>A burst of equal-sized datagrams to one destination may go in one system call
+ * ({@link #sendSegments}, UDP segmentation offload through {@link UdpGso}), on the same socket.
+ * Whether the current socket can is found out at its first burst, and again after every swap.
+ *
+ * <p>Threads: {@link #receive} only on the receive thread; {@link #send}, {@link #sendSegments},
+ * {@link #swapTo} and {@link #close} under the engine lock. No method calls out of this class, except {@link #receive}
  * its idle callback, on the receive thread, holding nothing.
  */
 final class UdpSocket {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpSocket.class);
     /** How long {@link #send} waits for room in a full send buffer before it gives the datagram up. */
     private static final long SEND_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long SEND_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -46,6 +53,10 @@ final class UdpSocket {
     private boolean swapping;
     /** Closed for good (the tunnel's close). Guarded by this. */
     private boolean closed;
+    /** The socket {@link #gso} belongs to; the offload is looked up again when the socket changed. Engine lock. */
+    private DatagramChannel gsoChannel;
+    /** The offload on {@link #gsoChannel}, or null when it cannot be used there. Engine lock. */
+    private UdpGso gso;
 
     private UdpSocket(DatagramChannel channel, RuntimeHooks hooks) throws IOException {
         this.channel = channel;
@@ -184,6 +195,74 @@ final class UdpSocket {
             }
         } while (System.nanoTime() - deadline < 0);
         throw new IOException("the socket's send buffer stayed full for " + TimeUnit.NANOSECONDS.toMillis(SEND_WAIT_NANOS) + " ms");
+    }
+
+    /**
+     * Sends {@code buffer[0, length)} as datagrams of {@code segmentSize} bytes (the last may be
+     * shorter) to {@code to}, in one system call, from the current socket. Its send buffer full,
+     * waits for room as {@link #send} does.
+     *
+     * @param buffer a direct buffer
+     * @return false when this socket cannot send a burst in one call (the caller sends the
+     *         datagrams one by one); true when the datagrams were sent
+     * @throws IOException when sending failed (the datagrams are lost)
+     */
+    boolean sendSegments(ByteBuffer buffer, int length, int segmentSize, InetSocketAddress to) throws IOException {
+        DatagramChannel ch = channel;
+        UdpGso g = offloadFor(ch);
+        if (g == null) {
+            return false;
+        }
+        if (!ch.isOpen()) {
+            throw new ClosedChannelException(); // its descriptor may be another file's by now
+        }
+        int errno = g.send(buffer, length, segmentSize, to);
+        if (errno == UdpNative.EAGAIN) {
+            long deadline = System.nanoTime() + SEND_WAIT_NANOS;
+            do {
+                LockSupport.parkNanos(SEND_PAUSE_NANOS);
+                errno = g.send(buffer, length, segmentSize, to);
+            } while (errno == UdpNative.EAGAIN && System.nanoTime() - deadline < 0);
+            if (errno == UdpNative.EAGAIN) {
+                throw new IOException("the socket's send buffer stayed full for " + TimeUnit.NANOSECONDS.toMillis(SEND_WAIT_NANOS) + " ms");
+            }
+        }
+        if (errno == 0) {
+            return true;
+        }
+        if (UdpGso.refused(errno)) {
+            gso = null;
+            LOG.info("UDP port {}: the kernel refused to send {} datagrams in one call ({}); this socket sends one per call",
+                    localPort(ch), (length + segmentSize - 1) / segmentSize, UdpGso.describe(errno));
+            return false;
+        }
+        throw new IOException("sending " + (length + segmentSize - 1) / segmentSize + " datagrams to " + to + " failed: "
+                + UdpGso.describe(errno));
+    }
+
+    /** The offload on {@code ch}, looked up at its first use; null when it cannot be had. */
+    private UdpGso offloadFor(DatagramChannel ch) {
+        if (ch != gsoChannel) {
+            gsoChannel = ch;
+            gso = null;
+            int port = localPort(ch);
+            try {
+                gso = UdpGso.find(port);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.info("UDP port {}: datagrams go one per system call: {}", port, e.getMessage());
+            }
+        }
+        return gso;
+    }
+
+    /** Whether a burst may go in one call: not known yet for the current socket, or known to. Engine lock. */
+    boolean maySendSegments() {
+        return gsoChannel != channel || gso != null;
+    }
+
+    /** Whether the current socket sends bursts in one call, as far as known (tests). */
+    boolean sendsSegments() {
+        return gsoChannel == channel && gso != null;
     }
 
     /**

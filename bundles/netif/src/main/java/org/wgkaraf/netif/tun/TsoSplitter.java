@@ -20,7 +20,9 @@ import org.wgkaraf.netif.ip.Ipv4Header;
  *
  * <p>The split is in place: segment i's headers are written just before its payload, over the end
  * of the payload of segment i-1, which the sink has consumed by then ({@link PacketSink#deliver}
- * copies or consumes before it returns). Nothing is allocated per packet.
+ * copies or consumes before it returns). The segments of a super-segment go to
+ * {@link PacketSink#deliverMore}, a burst the reader ends with a flush; a plain packet goes to
+ * {@link PacketSink#deliver}. Nothing is allocated per packet.
  *
  * <p>What the kernel hands over is trusted no further than its lengths check out: a header that
  * claims more than was read, a segment size of 0, a checksum position outside the packet, a GSO
@@ -146,7 +148,7 @@ final class TsoSplitter {
             int tcpLen = thl + segLen;
             Bytes.put16(b, at + ihl + TCP_CHECKSUM_OFFSET,
                     Checksum.transport(source, destination, Ipv4Header.PROTOCOL_TCP, b, at + ihl, tcpLen));
-            out.deliver(b, at, hdrs + segLen);
+            out.deliverMore(b, at, hdrs + segLen);
             n++;
             start += segLen;
         } while (start < end);

@@ -15,7 +15,9 @@ import org.wgkaraf.netif.spi.VirtualBackend;
  *
  * <p>On a device with offloads, what is read is split into MTU-sized packets first
  * ({@link TsoSplitter}), and what comes from the tunnel is joined into TCP super-segments
- * ({@link TcpCoalescer}) until the tunnel says its burst ended ({@link #flush()}).
+ * ({@link TcpCoalescer}) until the tunnel says its burst ended ({@link #flush()}). The split
+ * segments go to the tunnel as one burst ({@link PacketSink#deliverMore}), ended by a
+ * {@link PacketSink#flush()} after each read, so the tunnel may send their datagrams together.
  */
 final class TunAttachment implements VirtualBackend.Attachment {
     private static final Logger LOG = LoggerFactory.getLogger(TunAttachment.class);
@@ -77,11 +79,26 @@ final class TunAttachment implements VirtualBackend.Attachment {
                     if (deliverFailures.incrementAndGet() == 1) {
                         LOG.warn("the tunnel failed on a packet from {} (later failures are only counted)", device.name(), e);
                     }
+                } finally {
+                    if (splitter != null) {
+                        flushToTunnel();
+                    }
                 }
             }
         } catch (IOException e) {
             if (!closed) {
                 LOG.error("reading TUN interface {} failed; it carries no more packets to the tunnel", device.name(), e);
+            }
+        }
+    }
+
+    /** The end of a read's burst: the tunnel sends what the splitter's segments left held back. */
+    private void flushToTunnel() {
+        try {
+            toTunnel.flush();
+        } catch (RuntimeException e) {
+            if (deliverFailures.incrementAndGet() == 1) {
+                LOG.warn("the tunnel failed to flush packets from {} (later failures are only counted)", device.name(), e);
             }
         }
     }

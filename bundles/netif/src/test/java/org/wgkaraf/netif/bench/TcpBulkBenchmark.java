@@ -28,6 +28,7 @@ import org.wgkaraf.netif.tcp.TunnelTcpService;
 import org.wgkaraf.netif.tun.AttachmentSink;
 import org.wgkaraf.netif.tun.PseudoRandomStream;
 import org.wgkaraf.netif.tun.TunBackend;
+import org.wgkaraf.netif.tun.TunnelInput;
 import org.wgkaraf.testsupport.Await;
 import org.wgkaraf.testsupport.interop.Lab;
 import org.wgkaraf.testsupport.interop.NamespaceJvm;
@@ -335,7 +336,7 @@ public final class TcpBulkBenchmark {
             key.destroy();
             NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, ModuleTunnel.address(moduleAddress),
                     ModuleTunnel.address("255.255.255.0"), ModuleTunnel.address("0.0.0.0"));
-            toOs.set(backend.attach(info, tunnel::send));
+            toOs.set(backend.attach(info, new TunnelInput(tunnel)));
             Await.until("the tunnel answers a ping", Duration.ofSeconds(60),
                     () -> Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", ns.innerAddress(1)).tryRun().ok());
         }

@@ -24,6 +24,7 @@ import org.wgkaraf.netif.ModuleTunnel;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tun.AttachmentSink;
 import org.wgkaraf.netif.tun.TunBackend;
+import org.wgkaraf.netif.tun.TunnelInput;
 import org.wgkaraf.testsupport.Await;
 import org.wgkaraf.testsupport.interop.Lab;
 import org.wgkaraf.testsupport.interop.Netns;
@@ -98,7 +99,7 @@ public final class TunIperfBenchmark {
                     ModuleTunnel.address("255.255.255.0"), ModuleTunnel.address("0.0.0.0"));
             System.setProperty(TunBackend.OFFLOAD_PROPERTY, String.valueOf(offload));
             System.setProperty(TunBackend.TSO_PROPERTY, String.valueOf(tso));
-            toOs.set(new TunBackend().attach(info, tunnel::send));
+            toOs.set(new TunBackend().attach(info, new TunnelInput(tunnel)));
             System.out.println("# " + name + ": " + toOs.get());
             Await.until("the tunnel answers a ping", Duration.ofSeconds(60),
                     () -> Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", ns.innerAddress(1)).tryRun().ok());

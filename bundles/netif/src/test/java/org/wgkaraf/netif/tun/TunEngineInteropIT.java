@@ -61,6 +61,8 @@ class TunEngineInteropIT {
     private WireGuardGoPeer peer;
     private Tunnel tunnel;
     private TunAttachment attachment;
+    /** What the TUN device's reader hands the tunnel. */
+    private TunnelInput input;
 
     @BeforeAll
     static void prerequisites() {
@@ -86,7 +88,8 @@ class TunEngineInteropIT {
         key.destroy();
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
                 PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
-        attachment = (TunAttachment) new TunBackend(offloads()).attach(info, tunnel::send);
+        input = new TunnelInput(tunnel);
+        attachment = (TunAttachment) new TunBackend(offloads()).attach(info, input);
         toOs.set(attachment);
     }
 
@@ -215,6 +218,8 @@ class TunEngineInteropIT {
         assertEquals(offloads(), attachment.offloads(), "the kernel took the offload settings: " + attachment);
         if (offloads()) {
             assertTrue(attachment.superSegmentsSplit() > 0, "the kernel handed over super-segments: " + attachment);
+            assertTrue(input.held() > attachment.superSegmentsSplit() && input.flushes() >= attachment.superSegmentsSplit(),
+                    "each super-segment's packets went to the tunnel as a burst, ended by a flush: " + input + ", " + attachment);
         }
         assertEquals(0, attachment.splitDrops() + attachment.droppedLinkDown(), attachment.toString());
     }

@@ -84,7 +84,7 @@ class TunTcpServiceIT {
     private void attach() throws IOException {
         NetifInfo info = new NetifInfo(1, tunName, NetifInfo.Kind.VIRTUAL, true, true, tunAddress,
                 PacketBuilder.ipv4("255.255.255.0"), PacketBuilder.ipv4("0.0.0.0"));
-        toOs.set(backend.attach(info, tunnel::send));
+        toOs.set(backend.attach(info, new TunnelInput(tunnel)));
         Await.until("a ping through " + tunName + " is answered (handshake done)", Duration.ofSeconds(30),
                 () -> Shell.cmd("ping", "-n", "-q", "-I", tunName, "-c", "1", "-W", "1", peer.tunnelAddress()).tryRun().ok());
     }
