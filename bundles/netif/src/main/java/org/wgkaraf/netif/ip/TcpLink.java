@@ -14,17 +14,44 @@ final class TcpLink implements IpLink {
 
     @Override
     public boolean send(int source, byte[] packet, int length) {
-        AttachedInterface out = layer.localInterface(source);
+        AttachedInterface out = sendingInterface(source);
         if (out == null) {
-            layer.count(DropReason.INTERFACE_GONE);
-            return false;
-        }
-        if (!out.linkUp()) {
-            layer.count(DropReason.LINK_DOWN);
             return false;
         }
         out.toTunnel.deliver(packet, 0, length);
         return true;
+    }
+
+    @Override
+    public boolean sendMore(int source, byte[] packet, int length) {
+        AttachedInterface out = sendingInterface(source);
+        if (out == null) {
+            return false;
+        }
+        out.toTunnel.deliverMore(packet, 0, length);
+        return true;
+    }
+
+    @Override
+    public void flush(int source) {
+        AttachedInterface out = layer.localInterface(source);
+        if (out != null) {
+            out.toTunnel.flush();
+        }
+    }
+
+    /** The open interface with address {@code source}, its link up; null (and counted) otherwise. */
+    private AttachedInterface sendingInterface(int source) {
+        AttachedInterface out = layer.localInterface(source);
+        if (out == null) {
+            layer.count(DropReason.INTERFACE_GONE);
+            return null;
+        }
+        if (!out.linkUp()) {
+            layer.count(DropReason.LINK_DOWN);
+            return null;
+        }
+        return out;
     }
 
     @Override

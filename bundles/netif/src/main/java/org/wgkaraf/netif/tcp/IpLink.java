@@ -16,6 +16,19 @@ public interface IpLink {
     boolean send(int source, byte[] packet, int length);
 
     /**
+     * As {@link #send}, one packet of a burst: the tunnel may hold it back, to send the burst's
+     * datagrams together, until {@link #flush} for the same source, which the caller owes at the
+     * burst's end. The bytes are consumed before return.
+     */
+    default boolean sendMore(int source, byte[] packet, int length) {
+        return send(source, packet, length);
+    }
+
+    /** The end of a burst of {@link #sendMore} from {@code source}: what the tunnel held goes out. */
+    default void flush(int source) {
+    }
+
+    /**
      * The address to send from to reach {@code destination}: that of the tunnel interface routing it.
      *
      * @throws java.net.NoRouteToHostException when no tunnel interface covers it or its link is down

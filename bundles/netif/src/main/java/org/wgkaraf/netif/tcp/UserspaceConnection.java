@@ -163,7 +163,11 @@ final class UserspaceConnection implements TcpConnection {
         layer.deadlineSet(d);
     }
 
-    /** Sends what the core has to send, one packet at a time, without holding the lock while sending. */
+    /**
+     * Sends what the core has to send, one packet at a time, without holding the lock while
+     * sending. The packets of one pump are a burst: the tunnel may send their datagrams together,
+     * and does at the end, when the burst is flushed (also without the lock).
+     */
     void pump() {
         lock.lock();
         if (sending) {
@@ -172,6 +176,8 @@ final class UserspaceConnection implements TcpConnection {
         }
         sending = true;
         boolean closed;
+        int source = tcb.localAddress;
+        boolean sent = false;
         Scratch scratch = layer.takeScratch();
         byte[] buf = scratch.out;
         try {
@@ -184,7 +190,8 @@ final class UserspaceConnection implements TcpConnection {
                 }
                 lock.unlock();
                 try {
-                    layer.transmit(tcb.localAddress, buf, n);
+                    layer.transmitMore(source, buf, n);
+                    sent = true;
                 } finally {
                     lock.lock();
                 }
@@ -194,6 +201,9 @@ final class UserspaceConnection implements TcpConnection {
             closed = tcb.closed();
             lock.unlock();
             layer.giveScratch(scratch);
+            if (sent) {
+                layer.flushTransmitted(source);
+            }
         }
         if (closed) {
             removeOnce();

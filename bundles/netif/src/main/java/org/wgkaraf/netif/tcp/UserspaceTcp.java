@@ -208,6 +208,26 @@ public final class UserspaceTcp implements AutoCloseable {
         }
     }
 
+    /** As {@link #transmit}, one packet of a burst that {@link #flushTransmitted} ends. */
+    void transmitMore(int source, byte[] packet, int length) {
+        try {
+            ip.sendMore(source, packet, length);
+        } catch (RuntimeException e) {
+            ip.count(DropReason.INTERNAL_ERROR);
+            LOG.warn("the tunnel failed on a TCP packet from {}", Bytes.dotted(source), e);
+        }
+    }
+
+    /** The end of a burst from {@code source}: the tunnel sends what it held back. */
+    void flushTransmitted(int source) {
+        try {
+            ip.flush(source);
+        } catch (RuntimeException e) {
+            ip.count(DropReason.INTERNAL_ERROR);
+            LOG.warn("the tunnel failed to send TCP packets from {}", Bytes.dotted(source), e);
+        }
+    }
+
     // ---- listening and connecting
 
     /** Listens on {@code port} of every interface of the layer; established connections go to {@code queue}. */

@@ -34,6 +34,7 @@ class LockingRuleTest {
     @AfterEach
     void close() {
         link.onSend = () -> { };
+        link.onFlush = () -> { };
         other.shutdownNow();
         tcp.close();
     }
@@ -100,6 +101,39 @@ class LockingRuleTest {
             });
             c.output().write(new byte[100_000]);
             assertTrue(uses.get() >= 10, "every data segment was sent without a lock: " + uses.get());
+        }
+    }
+
+    /**
+     * The packets one pump sends are a burst the tunnel may send together: each goes as one of a
+     * burst, and a flush ends it, sent without a lock too.
+     */
+    @Test
+    void aPumpsPacketsGoAsABurstThatAFlushWithoutALockEnds() throws Exception {
+        AcceptQueue queue = new AcceptQueue(22, 4);
+        try (AutoCloseable l = tcp.listen(22, queue)) {
+            in(1000, 0, TcpHeader.SYN, 0);
+            in(1001, link.last().seq + 1, TcpHeader.ACK, 0);
+            TcpConnection c = queue.take(Duration.ZERO);
+            link.clear();
+            AtomicInteger flushes = new AtomicInteger();
+            link.onFlush = () -> {
+                try {
+                    CompletableFuture.runAsync(() -> tcp.status(new EnumMap<>(DropReason.class)), other).get(2, TimeUnit.SECONDS);
+                    flushes.incrementAndGet();
+                } catch (Exception e) {
+                    throw new AssertionError("a TCP lock is held across the flush into the tunnel", e);
+                }
+            };
+            c.output().write(new byte[20_000]); // 15 segments of 1380 bytes, in the peer's window
+
+            java.util.List<String> events = link.events();
+            assertTrue(events.size() >= 2, String.valueOf(events));
+            assertEquals("flush", events.get(events.size() - 1), "the burst ends with a flush: " + events);
+            long more = events.stream().filter("more"::equals).count();
+            assertEquals(link.segments().size(), more, "every packet went as one of a burst: " + events);
+            assertTrue(more >= 10, "one pump sent many packets: " + events);
+            assertTrue(flushes.get() >= 1 && flushes.get() <= more, "flushed once per pump, without a lock: " + flushes);
         }
     }
 }

@@ -13,14 +13,40 @@ final class RecordingLink implements IpLink {
     final Map<DropReason, Long> counts = new EnumMap<>(DropReason.class);
     /** Runs on every packet sent, on the sending thread (the locking test uses it). */
     volatile Runnable onSend = () -> { };
+    /** Runs on every flush, on the flushing thread. */
+    volatile Runnable onFlush = () -> { };
+    /** "send", "more" (a packet of a burst) or "flush", in order. */
+    final List<String> events = new ArrayList<>();
 
     @Override
     public boolean send(int source, byte[] packet, int length) {
+        return record("send", packet, length);
+    }
+
+    @Override
+    public boolean sendMore(int source, byte[] packet, int length) {
+        return record("more", packet, length);
+    }
+
+    private boolean record(String event, byte[] packet, int length) {
         synchronized (this) {
             sent.add(Arrays.copyOf(packet, length));
+            events.add(event);
         }
         onSend.run();
         return true;
+    }
+
+    @Override
+    public void flush(int source) {
+        synchronized (this) {
+            events.add("flush");
+        }
+        onFlush.run();
+    }
+
+    synchronized List<String> events() {
+        return new ArrayList<>(events);
     }
 
     @Override
@@ -47,6 +73,7 @@ final class RecordingLink implements IpLink {
 
     synchronized void clear() {
         sent.clear();
+        events.clear();
     }
 
     synchronized long counted(DropReason r) {
