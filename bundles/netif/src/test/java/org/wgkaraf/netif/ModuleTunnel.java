@@ -82,9 +82,23 @@ public final class ModuleTunnel implements AutoCloseable {
             }
             NetifInfo info = new NetifInfo(1, "wg1", NetifInfo.Kind.VIRTUAL, true, false, address(moduleAddress),
                     address("255.255.255.0"), address("0.0.0.0"));
-            netif = ip.attach(info, (p, o, l) -> {
-                tap.deliver(p, o, l);
-                tunnel.send(p, o, l);
+            netif = ip.attach(info, new PacketSink() {
+                @Override
+                public void deliver(byte[] p, int o, int l) {
+                    tap.deliver(p, o, l);
+                    tunnel.send(p, o, l);
+                }
+
+                @Override
+                public void deliverMore(byte[] p, int o, int l) {
+                    tap.deliver(p, o, l);
+                    tunnel.sendMore(p, o, l); // a burst, as the product's bridge passes it on
+                }
+
+                @Override
+                public void flush() {
+                    tunnel.flush();
+                }
             });
             tunnel = engine.open(new TunnelConfig("wg1", moduleKeys.secret(), 0, List.of(new PeerConfig(
                     serverKeys.publicKeyObject(), null, endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))),
