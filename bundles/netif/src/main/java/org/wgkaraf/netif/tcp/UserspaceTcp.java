@@ -200,18 +200,21 @@ public final class UserspaceTcp implements AutoCloseable {
     }
 
     void transmit(int source, byte[] packet, int length) {
-        try {
-            ip.send(source, packet, length);
-        } catch (RuntimeException e) {
-            ip.count(DropReason.INTERNAL_ERROR);
-            LOG.warn("the tunnel failed on a TCP packet from {}", Bytes.dotted(source), e);
-        }
+        transmit(source, packet, length, false);
     }
 
     /** As {@link #transmit}, one packet of a burst that {@link #flushTransmitted} ends. */
     void transmitMore(int source, byte[] packet, int length) {
+        transmit(source, packet, length, true);
+    }
+
+    private void transmit(int source, byte[] packet, int length, boolean more) {
         try {
-            ip.sendMore(source, packet, length);
+            if (more) {
+                ip.sendMore(source, packet, length);
+            } else {
+                ip.send(source, packet, length);
+            }
         } catch (RuntimeException e) {
             ip.count(DropReason.INTERNAL_ERROR);
             LOG.warn("the tunnel failed on a TCP packet from {}", Bytes.dotted(source), e);

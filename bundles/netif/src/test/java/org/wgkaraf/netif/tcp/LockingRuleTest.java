@@ -45,6 +45,13 @@ class LockingRuleTest {
         return tcp.input(Packets.B, Packets.A, Arrays.copyOf(buf, n), 20, n - 20, false);
     }
 
+    /** The peer's SYN and ACK of its SYN-ACK (sequence 1000): the connection the listener accepted. */
+    private TcpConnection established(AcceptQueue queue) throws java.io.IOException, InterruptedException {
+        in(1000, 0, TcpHeader.SYN, 0);
+        in(1001, link.last().seq + 1, TcpHeader.ACK, 0);
+        return queue.take(Duration.ZERO);
+    }
+
     /** While each packet is being sent, another thread uses {@code use}; counts the uses that completed in time. */
     private AtomicInteger whileSending(Runnable use) {
         AtomicInteger done = new AtomicInteger();
@@ -89,9 +96,7 @@ class LockingRuleTest {
     void anApplicationThreadHoldsNoLockWhileItsDataGoesOut() throws Exception {
         AcceptQueue queue = new AcceptQueue(22, 4);
         try (AutoCloseable l = tcp.listen(22, queue)) {
-            in(1000, 0, TcpHeader.SYN, 0);
-            in(1001, link.last().seq + 1, TcpHeader.ACK, 0);
-            TcpConnection c = queue.take(Duration.ZERO);
+            TcpConnection c = established(queue);
             int[] ackTo = {0};
             AtomicInteger uses = whileSending(() -> {
                 // The peer ACKs from "its receive thread" while our application thread is sending.
@@ -112,9 +117,7 @@ class LockingRuleTest {
     void aPumpsPacketsGoAsABurstThatAFlushWithoutALockEnds() throws Exception {
         AcceptQueue queue = new AcceptQueue(22, 4);
         try (AutoCloseable l = tcp.listen(22, queue)) {
-            in(1000, 0, TcpHeader.SYN, 0);
-            in(1001, link.last().seq + 1, TcpHeader.ACK, 0);
-            TcpConnection c = queue.take(Duration.ZERO);
+            TcpConnection c = established(queue);
             link.clear();
             AtomicInteger flushes = new AtomicInteger();
             link.onFlush = () -> {
