@@ -128,16 +128,31 @@ public final class TestNetwork {
         String srv = serverNamespace();
         // Only the wireguard-go of this namespace: a namespace does not scope process names, and
         // "pkill wireguard-go" also stopped the servers of other test runs on the same machine.
-        for (String pid : run(List.of("ip", "netns", "pids", srv)).output().split("\\s+")) {
+        for (String pid : serverPids()) {
+            run(List.of("kill", "-TERM", pid));
+        }
+        // Until the process is gone, not only its interface: wireguard-go closes the TUN device
+        // before its UDP socket, and a server started in that gap cannot bind 51820 ("Address
+        // already in use", seen in CI).
+        Await.until("wireguard-go stopped", WAIT, () -> serverPids().isEmpty()
+                && run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() != 0);
+    }
+
+    /** The wireguard-go processes of the server namespace. */
+    private static List<String> serverPids() {
+        List<String> pids = new ArrayList<>();
+        for (String pid : run(List.of("ip", "netns", "pids", serverNamespace())).output().split("\\s+")) {
             try {
-                if (!pid.isBlank() && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("wireguard-go")) {
-                    run(List.of("kill", "-TERM", pid));
+                // A zombie has closed its sockets already; one left unreaped does not count.
+                if (!pid.isBlank() && Files.readString(Path.of("/proc", pid, "comm")).strip().equals("wireguard-go")
+                        && !Files.readString(Path.of("/proc", pid, "stat")).replaceFirst("^.*\\) ", "").startsWith("Z")) {
+                    pids.add(pid);
                 }
             } catch (IOException gone) {
                 // exited meanwhile
             }
         }
-        Await.until("wireguard-go stopped", WAIT, () -> run(List.of("ip", "-n", srv, "link", "show", SERVER_IF)).exitCode() != 0);
+        return pids;
     }
 
     /** The latest handshake (Unix seconds) wireguard-go has with the module, 0 for none. */
