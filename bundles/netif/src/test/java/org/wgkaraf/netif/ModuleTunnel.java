@@ -102,7 +102,17 @@ public final class ModuleTunnel implements AutoCloseable {
             });
             tunnel = engine.open(new TunnelConfig("wg1", moduleKeys.secret(), 0, List.of(new PeerConfig(
                     serverKeys.publicKeyObject(), null, endpoint, List.of(IpPrefix.parse(ns.innerAddress(0) + "/24")), 25))),
-                    (p, o, l) -> netif.input(p, o, l));
+                    new PacketSink() {
+                        @Override
+                        public void deliver(byte[] p, int o, int l) {
+                            netif.input(p, o, l);
+                        }
+
+                        @Override
+                        public void flush() {
+                            netif.flush(); // the end of a receive burst, as the product's bridge passes it on
+                        }
+                    });
             // Link up exactly while the peer is up, as the product's client does it.
             linkWatch.scheduleAtFixedRate(() -> {
                 boolean up = tunnel.status().peers().get(0).up();

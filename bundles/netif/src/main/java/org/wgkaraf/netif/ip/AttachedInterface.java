@@ -2,6 +2,7 @@ package org.wgkaraf.netif.ip;
 
 import org.wgkaraf.api.engine.PacketSink;
 import org.wgkaraf.api.netif.NetifInfo;
+import org.wgkaraf.netif.tcp.ReceiveBurst;
 import org.wgkaraf.netif.spi.VirtualBackend;
 
 /** A tunnel interface attached to the layer: the host's address on it, its subnet, its link. */
@@ -17,6 +18,14 @@ final class AttachedInterface implements VirtualBackend.Attachment {
     private final int broadcast;
     private volatile boolean linkUp;
     private volatile boolean closed;
+    /**
+     * Made at the first {@link #flush}: from then on the thread that flushed ({@link #flusher},
+     * the tunnel's receive thread) is known to flush when its tunnel has nothing waiting, and TCP
+     * may hold the answers to what that thread inputs until it does ({@link ReceiveBurst}).
+     * Packets that other threads input, and all before the first flush, are answered at once.
+     */
+    private volatile ReceiveBurst burst;
+    private volatile Thread flusher;
 
     AttachedInterface(Ipv4Layer layer, NetifInfo info, PacketSink toTunnel) {
         this.layer = layer;
@@ -60,6 +69,25 @@ final class AttachedInterface implements VirtualBackend.Attachment {
     }
 
     @Override
+    public void flush() {
+        ReceiveBurst b = burst;
+        if (b == null) {
+            b = layer.newBurst();
+            burst = b;
+        }
+        Thread t = Thread.currentThread();
+        if (flusher != t) {
+            flusher = t; // a new receive thread (the tunnel restarted): it holds from now on
+        }
+        b.flush();
+    }
+
+    /** The burst that the packets {@link #input} takes now belong to, or null: answer at once. */
+    ReceiveBurst burst() {
+        return flusher == Thread.currentThread() ? burst : null;
+    }
+
+    @Override
     public void setLinkUp(boolean up) {
         linkUp = up;
     }
@@ -68,6 +96,10 @@ final class AttachedInterface implements VirtualBackend.Attachment {
     public void close() {
         closed = true;
         layer.detach(this);
+        ReceiveBurst b = burst;
+        if (b != null) {
+            b.flush(); // nothing stays held
+        }
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.wgkaraf.netif.spi.AcceptQueue;
 import org.wgkaraf.netif.spi.TcpBackend;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.IpLink;
+import org.wgkaraf.netif.tcp.ReceiveBurst;
 import org.wgkaraf.netif.tcp.UserspaceTcp;
 
 /**
@@ -96,6 +97,10 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
         interfaces.add(i);
         LOG.debug("attached {}", i);
         return i;
+    }
+
+    ReceiveBurst newBurst() {
+        return tcp.newBurst();
     }
 
     void detach(AttachedInterface i) {
@@ -185,7 +190,7 @@ public final class Ipv4Layer implements VirtualBackend, UdpService, EchoService,
         return switch (b[off + Ipv4Header.PROTOCOL] & 0xff) {
             case Ipv4Header.PROTOCOL_ICMP -> icmp(in, b, off, len, payload, payloadLength, source, ttl, broadcast);
             case Ipv4Header.PROTOCOL_UDP -> udp(in, b, off, len, payload, payloadLength, source, destination, broadcast);
-            case Ipv4Header.PROTOCOL_TCP -> tcp.input(source, destination, b, payload, payloadLength, broadcast);
+            case Ipv4Header.PROTOCOL_TCP -> tcp.input(source, destination, b, payload, payloadLength, broadcast, in.burst());
             default -> {
                 if (!broadcast) {
                     answer(in, ANSWER_PROTOCOL_UNREACHABLE, b, off, len);

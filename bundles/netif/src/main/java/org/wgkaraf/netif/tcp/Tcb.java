@@ -534,6 +534,35 @@ final class Tcb {
         return state == TcpState.CLOSED;
     }
 
+    /**
+     * Whether {@link #poll} would send nothing now: the common case of a connection that only
+     * receives, between two ACKs (every second full segment is ACKed at once, the others wait
+     * for the next or the delayed-ACK timer). Conservative: false whenever anything is due, in
+     * flight, unsent, timed for the persist or pacing timer, or the state is not ESTABLISHED.
+     * Changes nothing.
+     */
+    boolean nothingDue() {
+        return state == TcpState.ESTABLISHED && !resetDue && !synDue && !ackNow && !probeDue && !tailProbeDue
+                && !recovery.retransmitNow && retransmissions.isEmpty() && !finQueued && unsentData() == 0
+                && persistAt == NEVER && pacer.wakeAt == NEVER;
+    }
+
+    /**
+     * {@link #nothingDue}, for a caller that then skips the poll: when true, does what that poll
+     * would have done, mark the delivery-rate sampler application-limited and clear the persist
+     * backoff (as {@link Transmitter} and {@link #updatePersist} do when they find no data).
+     */
+    boolean nothingToSend() {
+        if (!nothingDue()) {
+            return false;
+        }
+        persistBackoff = 0;
+        if (cc.cwnd() > 0) {
+            rate.applicationLimited(0);
+        }
+        return true;
+    }
+
     /** Everything written was acknowledged, FIN included when one was sent. */
     boolean allAcknowledged() {
         return retransmissions.isEmpty() && unsentData() == 0;

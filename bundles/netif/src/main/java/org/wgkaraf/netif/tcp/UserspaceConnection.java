@@ -39,6 +39,8 @@ final class UserspaceConnection implements TcpConnection {
     /** What the layer counts this connection as (see {@link ConnectionCounts#recount}). */
     private int category;
     private boolean removed;
+    /** Segments received since a {@link ReceiveBurst} held this connection, 0 when not held. */
+    private int heldSegments;
     /** Waiting in the layer's output queue (so it is queued once, however many segments came). */
     final java.util.concurrent.atomic.AtomicBoolean queuedForOutput = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -75,18 +77,52 @@ final class UserspaceConnection implements TcpConnection {
         layer.output(this);
     }
 
-    /** A segment arrived (on a tunnel's receive thread): its answers go out on the output thread. */
-    DropReason segment(Segment seg, long now) {
+    /**
+     * A segment arrived (on a tunnel's receive thread): its answers go out on the output thread.
+     * A segment that calls for no answer (a data segment whose ACK is delayed) does not wake
+     * that thread: on a connection that receives in bulk that is every other segment. With a
+     * {@code burst}, what the segment calls for waits for the end of the burst (see
+     * {@link ReceiveBurst}).
+     */
+    DropReason segment(Segment seg, long now, ReceiveBurst burst) {
         DropReason r;
+        boolean outputNow = false;
+        boolean hold = false;
         lock.lock();
         try {
             r = tcb.segment(seg, now);
             updated(now, false);
+            boolean quiet = tcb.nothingToSend();
+            if (burst == null) {
+                outputNow = !quiet;
+            } else if (heldSegments > 0) {
+                if (++heldSegments >= ReceiveBurst.MAX_HELD && !quiet) {
+                    heldSegments = 1; // still held: the burst's end sends what comes after this
+                    outputNow = true;
+                }
+            } else if (!quiet) {
+                heldSegments = 1;
+                hold = true;
+            }
         } finally {
             lock.unlock();
         }
-        layer.output(this);
+        if (hold) {
+            burst.hold(this);
+        } else if (outputNow) {
+            layer.output(this);
+        }
         return r;
+    }
+
+    /** The burst that held this connection ended. */
+    void releaseFromBurst() {
+        lock.lock();
+        try {
+            heldSegments = 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A SYN for this four-tuple while in TIME-WAIT: may it open a new connection (RFC 6191, RFC 9293 3.6.1)? */

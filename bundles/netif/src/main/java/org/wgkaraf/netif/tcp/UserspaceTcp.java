@@ -104,15 +104,29 @@ public final class UserspaceTcp implements AutoCloseable {
      * @return why it was dropped, or null when it was used
      */
     public DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast) {
+        return input(source, destination, b, off, len, broadcast, null);
+    }
+
+    /**
+     * As {@link #input(int, int, byte[], int, int, boolean)}, one segment of a receive burst: what
+     * it makes its connection send waits for {@link ReceiveBurst#flush} (null: goes at once).
+     */
+    public DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast, ReceiveBurst burst) {
         Scratch s = takeScratch();
         try {
-            return input(source, destination, b, off, len, broadcast, s);
+            return input(source, destination, b, off, len, broadcast, burst, s);
         } finally {
             giveScratch(s);
         }
     }
 
-    private DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast, Scratch s) {
+    /** A burst for an interface whose receive thread flushes when its socket has nothing waiting. */
+    public ReceiveBurst newBurst() {
+        return new ReceiveBurst(this);
+    }
+
+    private DropReason input(int source, int destination, byte[] b, int off, int len, boolean broadcast, ReceiveBurst burst,
+            Scratch s) {
         Segment seg = s.segment;
         DropReason r = SegmentParser.parse(source, destination, b, off, len, seg);
         if (r != null) {
@@ -125,7 +139,7 @@ public final class UserspaceTcp implements AutoCloseable {
         UserspaceConnection c = table.get(destination, seg.destinationPort, source, seg.sourcePort);
         if (c != null) {
             if (!(seg.syn() && !seg.hasAck() && c.replaceableBy(seg))) {
-                return c.segment(seg, now);
+                return c.segment(seg, now, burst);
             }
             c.pump(); // the TIME-WAIT connection it replaces leaves the table
         }

@@ -34,6 +34,41 @@ class TcbDataTest {
         assertEquals(s.peerSeq, ack.ack);
     }
 
+    /**
+     * The receive path wakes the output thread only when a segment leaves something to send: on
+     * a connection that receives in bulk, every other full segment (its ACK waits for the next).
+     */
+    @Test
+    void aSegmentWhoseAckWaitsLeavesNothingToSendAndTheNextOneAnAck() {
+        pastQuickAcks();
+        for (int i = 0; i < 4; i++) {
+            s.data(1368);
+            assertTrue(s.t.nothingToSend(), "the first of two full segments: its ACK waits");
+            s.p.none();
+            s.data(1368);
+            assertFalse(s.t.nothingToSend(), "the second: an ACK is due");
+            assertEquals(s.peerSeq, s.p.one().ack);
+        }
+    }
+
+    @Test
+    void somethingToSendWhenDataIsInFlightUnsentOrOutOfOrder() {
+        pastQuickAcks();
+        int una = s.t.sndUna;
+        s.write(100);
+        s.seg(una).flags(TcpHeader.ACK).data(new byte[1368]).send(); // ACKs none of our 100 bytes
+        s.peerSeq += 1368;
+        assertFalse(s.t.nothingToSend(), "our 100 bytes are in flight: their retransmission timer runs");
+        s.p.drain();
+        s.seg().send(); // the peer ACKs them
+        s.p.drain();
+        assertTrue(s.t.nothingToSend(), "all acknowledged, no ACK due");
+        s.peerSeq += 1000; // a segment lost: the next arrives out of order
+        s.data(1368);
+        assertFalse(s.t.nothingToSend(), "out of order: a duplicate ACK with SACK is due at once");
+        assertEquals(1, s.p.drain().size());
+    }
+
     @Test
     void rfc9293_3_8_6_3_aLoneSegmentIsAckedWithinTheDelayedAckTime() {
         pastQuickAcks();

@@ -884,6 +884,7 @@ public final class TcpFuzzHarness {
         for (UserspaceConnection c : live()) {
             chunks += c.tcb.sendBuffer.chunks() + c.tcb.receiveBuffer.chunks();
             checkConnection(c);
+            checkNothingDue(c);
         }
         for (UserspaceConnection c : closedByApp) {
             checkConnection(c);
@@ -895,6 +896,20 @@ public final class TcpFuzzHarness {
         if (inUse != chunks * ChunkPool.CHUNK) {
             throw new AssertionError("the pools lent " + inUse / ChunkPool.CHUNK + " chunks, the connections that can give them back hold "
                     + chunks + ": memory leaked");
+        }
+    }
+
+    /**
+     * The receive path does not wake the output thread when {@link Tcb#nothingDue} says a poll
+     * would send nothing: it must never say so when a poll does send. (The poll changes no more
+     * than the skipped one would have: see {@link Tcb#nothingToSend}.)
+     */
+    private void checkNothingDue(UserspaceConnection c) {
+        if (c.tcb.nothingDue()) {
+            int n = c.tcb.poll(new byte[70000], now);
+            if (n != 0) {
+                fail(c + " " + c.tcb, "nothingDue() was true, yet a poll sent " + n + " bytes");
+            }
         }
     }
 
