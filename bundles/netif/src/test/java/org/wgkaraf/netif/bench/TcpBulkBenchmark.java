@@ -22,6 +22,7 @@ import org.wgkaraf.api.netif.TcpService;
 import org.wgkaraf.engine.runtime.EngineService;
 import org.wgkaraf.netif.LossyRelay;
 import org.wgkaraf.netif.ModuleTunnel;
+import org.wgkaraf.netif.tcp.TcpDiagnostics;
 import org.wgkaraf.netif.TcpPeer;
 import org.wgkaraf.netif.spi.VirtualBackend;
 import org.wgkaraf.netif.tcp.TunnelTcpService;
@@ -254,6 +255,11 @@ public final class TcpBulkBenchmark {
                 c.shutdownOutput();
                 if (c.input().read() != -1) {
                     throw new IllegalStateException("the sink sent data");
+                }
+                String sender = TcpDiagnostics.sender(c);
+                if (sender != null) {
+                    // Why a transfer was slow: loss recovery and the model, per transfer.
+                    System.out.println("#   our sender: " + sender);
                 }
             }
             long nanos = System.nanoTime() - start;
