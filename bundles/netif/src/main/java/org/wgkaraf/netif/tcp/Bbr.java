@@ -18,8 +18,14 @@ package org.wgkaraf.netif.tcp;
  * Without pacing the gain cycle is applied to the window instead.
  * <p>
  * Startup doubles the rate per round trip until the bandwidth stops growing by a quarter for
- * three rounds; ProbeRTT drops to four segments for 200 ms when the minimum RTT has not been
- * refreshed for ten seconds, so a queue the flow built does not become its model.
+ * three rounds, or a round loses more than random loss explains ({@link #tooMuchLoss}); ProbeRTT
+ * drops to four segments for 200 ms when the minimum RTT has not been refreshed for ten seconds,
+ * so a queue the flow built does not become its model.
+ * <p>
+ * A round trip ends when a segment sent after it began is delivered (the delivery-rate sample's
+ * send-time state, {@link DeliveryRate}); both the bandwidth filter and Startup's exit count
+ * rounds, so a sample that dates itself wrongly (a retransmission credited with its original's
+ * delivery) would end rounds early: DeliveryRate does not take such samples.
  */
 final class Bbr implements CongestionControl {
     enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
@@ -31,6 +37,8 @@ final class Bbr implements CongestionControl {
     static final long MIN_RTT_WINDOW = 10_000_000_000L;
     static final long PROBE_RTT_TIME = 200_000_000L;
     static final int MIN_CWND_SEGMENTS = 4;
+    static final int STARTUP_LOSS_PERCENT = 2;
+    static final int STARTUP_LOSS_SEGMENTS = 8;
     private static final double[] CYCLE = {1.25, 0.75, 1, 1, 1, 1, 1, 1};
     /** Paced a little below the estimate, so a queue the estimate's noise builds can drain. */
     static final double PACING_MARGIN = 0.99;
@@ -41,12 +49,19 @@ final class Bbr implements CongestionControl {
 
     Mode mode = Mode.STARTUP;
     private int cwnd;
+    /** The window ProbeRTT shrank from, put back when it ends. */
     private int priorCwnd;
+    /** The window when the retransmission timer expired, put back when its recovery ends. */
+    private int cwndBeforeTimeout;
     private final long[] bandwidth = new long[BANDWIDTH_WINDOW_ROUNDS];
     private final long[] bandwidthRound = new long[BANDWIDTH_WINDOW_ROUNDS];
     private long minRtt = Long.MAX_VALUE;
     private long minRttStamp;
     private long round;
+    /** Delivered and lost counts when the current round began. */
+    private long roundDelivered;
+    private long roundLost;
+    private long roundLostSegments;
     private long nextRoundDelivered;
     private boolean roundStart;
     private long fullBandwidth;
@@ -103,6 +118,11 @@ final class Bbr implements CongestionControl {
         return minRtt;
     }
 
+    /** Round trips counted so far: a round ends when a segment sent after its start is delivered. */
+    long round() {
+        return round;
+    }
+
     /** Bandwidth times minimum RTT, in bytes: what the path holds. */
     private long bdp() {
         long bw = bandwidth();
@@ -134,6 +154,14 @@ final class Bbr implements CongestionControl {
         if (rtt >= 0 && (rtt <= minRtt || expired)) {
             minRtt = rtt;
             minRttStamp = now;
+        }
+        if (roundStart && !filledPipe && tooMuchLoss(rate)) {
+            filledPipe = true;
+        }
+        if (roundStart) {
+            roundDelivered = rate.delivered;
+            roundLost = rate.lost;
+            roundLostSegments = rate.lostSegments;
         }
         if (roundStart && !filledPipe && !rate.sampleIsAppLimited) {
             long best = bandwidth();
@@ -177,6 +205,19 @@ final class Bbr implements CongestionControl {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the round that just ended lost too much for random loss: more than 2% of what it
+     * sent, in at least 8 segments (BBR v2's Startup exit, with its thresholds). Startup's 2.885
+     * x gain then overflows a queue on the path, and one more round of it loses hundreds of
+     * segments; 1% random loss (a radio link, the lossy relay) stays below it.
+     */
+    private boolean tooMuchLoss(DeliveryRate rate) {
+        long lostSegments = rate.lostSegments - roundLostSegments;
+        long lost = rate.lost - roundLost;
+        long delivered = rate.delivered - roundDelivered;
+        return lostSegments >= STARTUP_LOSS_SEGMENTS && lost * 100 > STARTUP_LOSS_PERCENT * (lost + delivered);
     }
 
     /** Bytes delivered in this ACK burst beyond what the bandwidth estimate explains. */
@@ -245,13 +286,29 @@ final class Bbr implements CongestionControl {
     public void onRecoveryEnd(int flightSize, int mss) {
     }
 
-    /** A timeout is: start again from one segment, and regrow quickly to the model's window. */
+    /**
+     * A timeout is: start again from one segment (RFC 5681 3.1) and regrow from what is
+     * acknowledged; the window before it is saved, and put back when the timeout's recovery is
+     * over ({@link #onTimeoutRecovered}), as Linux's BBR does: a lost retransmission at the
+     * tail of a window says nothing about the path's capacity, which the model still holds.
+     */
     @Override
     public void onTimeout(int flightSize, int mss, boolean first) {
         if (first) {
-            priorCwnd = cwnd;
+            // ProbeRTT's small window is not the one to come back to: its saved one is.
+            cwndBeforeTimeout = mode == Mode.PROBE_RTT ? Math.max(priorCwnd, cwnd) : cwnd;
         }
         cwnd = mss;
+    }
+
+    @Override
+    public void onTimeoutRecovered(int mss) {
+        if (mode == Mode.PROBE_RTT) {
+            priorCwnd = Math.max(priorCwnd, cwndBeforeTimeout); // ProbeRTT's end puts it back
+        } else {
+            cwnd = Math.max(cwnd, cwndBeforeTimeout);
+        }
+        cwndBeforeTimeout = 0;
     }
 
     @Override

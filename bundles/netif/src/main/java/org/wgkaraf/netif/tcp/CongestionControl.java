@@ -38,6 +38,13 @@ sealed interface CongestionControl permits NewReno, Bbr {
      */
     void onTimeout(int flightSize, int mss, boolean first);
 
+    /**
+     * Everything outstanding when the retransmission timer expired is now acknowledged: the
+     * timeout's recovery is over. NewReno keeps slow-starting up to ssthresh (RFC 5681 3.1).
+     */
+    default void onTimeoutRecovered(int mss) {
+    }
+
     /** The connection was idle longer than an RTO (RFC 5681 4.1): restart from the initial window. */
     void onIdle(int mss);
 

@@ -15,6 +15,9 @@ final class DeliveryRate {
     long deliveredTime;
     /** Send time of the segment most recently delivered: the start of the current send interval. */
     long firstSentTime;
+    /** Segments and bytes found lost so far (each loss of a transmission once), for BBR's Startup. */
+    long lostSegments;
+    long lost;
     /** Samples are application-limited until {@link #delivered} passes this (0: they are not). */
     long appLimitedUntil;
 
@@ -23,6 +26,7 @@ final class DeliveryRate {
     private long priorTime;
     private long sendElapsed;
     private boolean sampleAppLimited;
+    private long minRtt = Long.MAX_VALUE;
 
     // The last sample taken.
     long sampleDelivered;
@@ -39,10 +43,33 @@ final class DeliveryRate {
         q.stamp(i, delivered, deliveredTime, firstSentTime, appLimitedUntil > delivered);
     }
 
+    /**
+     * Starts an acknowledgment's sample.
+     *
+     * @param minRtt the path's minimum round-trip time so far: no transmission is answered sooner
+     */
+    void beginAck(long minRtt) {
+        this.minRtt = minRtt;
+    }
+
+    /** What the loss detection has found lost so far: {@code segments} segments, {@code bytes} bytes. */
+    void lostSoFar(long segments, long bytes) {
+        lostSegments = segments;
+        lost = bytes;
+    }
+
     /** Segment i of {@code q}, {@code bytes} long, was delivered now (and never before). */
     void delivered(RetransmissionQueue q, int i, int bytes, long now) {
         delivered += bytes;
         deliveredTime = now;
+        if (q.has(i, RetransmissionQueue.EVER_RETRANSMITTED) && now - q.sentAt(i) < minRtt) {
+            // Answered sooner than any transmission can be: it was the original, overtaken or
+            // only late, that arrived, not the retransmission whose send state the segment now
+            // holds. Its bytes count; its state would date the sample (and BBR's round trip) to
+            // the retransmission, making a round of a few milliseconds (RACK's rule too,
+            // RFC 8985 6.2 step 2).
+            return;
+        }
         long d = q.deliveredAtSend(i);
         if (priorDelivered < 0 || d >= priorDelivered) {
             priorDelivered = d;
@@ -54,12 +81,12 @@ final class DeliveryRate {
     }
 
     /**
-     * Ends the ACK: makes the sample from what it delivered.
+     * Ends the ACK: makes the sample from what it delivered. A sample over a shorter interval than
+     * the minimum RTT (up to 1 ms) is noise and is dropped.
      *
-     * @param minRtt a sample over a shorter interval than this is noise and is dropped
      * @return whether a sample was made
      */
-    boolean sample(long now, long minRtt) {
+    boolean sample(long now) {
         if (priorDelivered < 0) {
             return false;
         }

@@ -61,6 +61,8 @@ final class LossRecovery {
         int flightBefore = t.retransmissions.outstanding();
         boolean advanced = Seq.gt(ack, una);
         t.rack.beginAck(t.tsOk && seg.hasTimestamps && seg.tsEcr != 0, seg.tsEcr, t.rto.minRtt());
+        t.rate.beginAck(t.rto.minRtt());
+        t.rate.lostSoFar(t.retransmissions.lostSegmentsEver(), t.retransmissions.lostBytesEver());
         updateWindow(seg);
         if (advanced) {
             acknowledged(seg, ack, now);
@@ -72,7 +74,7 @@ final class LossRecovery {
                 t.rack.onDsack(t.sndUna, t.sndNxt);
             }
         }
-        if (t.rate.sample(now, t.rto.minRtt())) {
+        if (t.rate.sample(now)) {
             t.cc.onRateSample(t.rate, advanced ? rttSample : -1, t.retransmissions.pipe(), t.mss, now);
         }
         if (advanced || t.retransmissions.isEmpty() || windowBlocked()) {
@@ -91,10 +93,11 @@ final class LossRecovery {
                     }
                 }
                 case TIMEOUT -> {
+                    t.cc.onAck(acked, t.mss, true, now); // slow start back up from one segment
                     if (Seq.ge(t.sndUna, recoveryPoint)) {
                         phase = Phase.OPEN;
+                        t.cc.onTimeoutRecovered(t.mss);
                     }
-                    t.cc.onAck(acked, t.mss, true, now); // slow start back up from one segment
                 }
                 case OPEN -> t.cc.onAck(acked, t.mss, cwndLimited(flightBefore), now);
             }

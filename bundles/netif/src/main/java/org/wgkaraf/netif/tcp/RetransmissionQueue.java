@@ -35,6 +35,9 @@ final class RetransmissionQueue {
     private int sackedBytes;
     private int sackedSegments;
     private int lostBytes;
+    /** Segments and bytes ever marked lost by SACK or RACK (a timeout's go-back not counted). */
+    private long lostSegmentsEver;
+    private long lostBytesEver;
     private int retransmittedBytes;
 
     RetransmissionQueue(int limit) {
@@ -232,6 +235,8 @@ final class RetransmissionQueue {
             lostBytes += len[k];
         }
         flags[k] = (byte) ((f | LOST) & ~RETRANSMITTED);
+        lostSegmentsEver++;
+        lostBytesEver += len[k];
         return true;
     }
 
@@ -361,6 +366,14 @@ final class RetransmissionQueue {
 
     int sackedSegments() {
         return sackedSegments;
+    }
+
+    long lostSegmentsEver() {
+        return lostSegmentsEver;
+    }
+
+    long lostBytesEver() {
+        return lostBytesEver;
     }
 
     int lostBytes() {

@@ -1,6 +1,8 @@
 package org.wgkaraf.netif.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -25,9 +27,10 @@ class BbrTest {
             }
             clock[0] += rtt;
             for (int i = 0; i < segmentsPerRound; i++) {
+                rate.beginAck(rtt);
                 rate.delivered(q, 0, MSS, clock[0]); // the oldest segment is delivered, then acknowledged
                 q.acknowledge(q.seq(0) + MSS);
-                if (rate.sample(clock[0], rtt)) {
+                if (rate.sample(clock[0])) {
                     bbr.onRateSample(rate, rtt, q.pipe(), MSS, clock[0]);
                 }
                 bbr.onAck(MSS, MSS, true, clock[0]);
@@ -43,12 +46,59 @@ class BbrTest {
         rate.sent(q, 0, 0, true);
         q.add(1000, 1000, false, 10 * MS);
         rate.sent(q, 1, 10 * MS, false);
+        rate.beginAck(MS);
         rate.delivered(q, 0, 1000, 50 * MS);
         rate.delivered(q, 1, 1000, 60 * MS);
-        assertTrue(rate.sample(60 * MS, MS));
+        assertTrue(rate.sample(60 * MS));
         assertEquals(2000, rate.sampleDelivered);
         assertEquals(60 * MS, rate.sampleInterval, "from the first send (delivered time 0) to the last delivery");
         assertEquals(2000 * 1000 / 60, rate.rate());
+    }
+
+    @Test
+    void aRetransmittedSegmentAnsweredSoonerThanTheMinimumRttDatesNoSampleAndEndsNoRound() {
+        // Segments 0 and 1 leave at 0; segment 1 is SACKed at 100 ms (the path's minimum RTT),
+        // which starts a round. Segment 0 was only late: it is resent at 110 ms, and its original
+        // arrives at 120 ms. That ACK cannot be the retransmission's (10 ms after it): its bytes
+        // count as delivered, but it makes no sample, so no round ends 10 ms after the last one.
+        RetransmissionQueue q = new RetransmissionQueue(100);
+        DeliveryRate rate = new DeliveryRate();
+        Bbr bbr = new Bbr(1000);
+        q.add(0, 1000, false, 0);
+        rate.sent(q, 0, 0, true);
+        q.add(1000, 1000, false, 0);
+        rate.sent(q, 1, 0, false);
+        rate.beginAck(100 * MS);
+        q.markSacked(1);
+        rate.delivered(q, 1, 1000, 100 * MS);
+        assertTrue(rate.sample(100 * MS));
+        bbr.onRateSample(rate, -1, q.pipe(), 1000, 100 * MS);
+        assertEquals(1, bbr.round());
+
+        q.retransmitted(0, 110 * MS);
+        rate.sent(q, 0, 110 * MS, false);
+        rate.beginAck(100 * MS);
+        rate.delivered(q, 0, 1000, 120 * MS);
+        q.acknowledge(2000);
+        assertEquals(2000, rate.delivered, "the original's bytes are delivered");
+        boolean sampled = rate.sample(120 * MS);
+        assertFalse(sampled, "no sample from a send 10 ms before its answer");
+        if (sampled) { // as LossRecovery feeds BBR
+            bbr.onRateSample(rate, -1, q.pipe(), 1000, 120 * MS);
+        }
+        assertEquals(1, bbr.round(), "no round of 10 ms");
+
+        // The same retransmission answered a full RTT after it is the retransmission's answer.
+        RetransmissionQueue q2 = new RetransmissionQueue(100);
+        DeliveryRate rate2 = new DeliveryRate();
+        q2.add(0, 1000, false, 0);
+        rate2.sent(q2, 0, 0, true);
+        q2.retransmitted(0, 110 * MS);
+        rate2.sent(q2, 0, 110 * MS, false);
+        rate2.beginAck(100 * MS);
+        rate2.delivered(q2, 0, 1000, 215 * MS);
+        assertTrue(rate2.sample(215 * MS), "105 ms after the retransmission: its answer");
+        assertEquals(1000, rate2.sampleDelivered);
     }
 
     @Test
@@ -63,6 +113,31 @@ class BbrTest {
         long bdp = 100L * MSS;
         assertEquals(100L * MSS * 1_000_000_000L / (50 * MS), bbr.bandwidth(), 100L * MSS * 2, "the model's bandwidth: " + bbr);
         assertTrue(bbr.cwnd() >= bdp && bbr.cwnd() <= 3 * bdp + 3 * MSS, "a window of two BDP and some: " + bbr.cwnd());
+    }
+
+    @Test
+    void startupEndsOnARoundThatLosesMoreThanRandomLossExplains() {
+        assertEquals(Bbr.Mode.STARTUP, startupWithLoss(0.01), "1% a round, the lossy path's random loss: Startup goes on");
+        assertNotEquals(Bbr.Mode.STARTUP, startupWithLoss(0.05), "5% a round: a queue overflows, Startup ends");
+    }
+
+    /**
+     * Eight rounds whose deliveries double each time (so Startup's "no more growth" rule never
+     * ends it), each losing {@code share} of what it sent; the mode after them.
+     */
+    private static Bbr.Mode startupWithLoss(double share) {
+        Bbr bbr = new Bbr(MSS);
+        DeliveryRate rate = new DeliveryRate();
+        RetransmissionQueue q = new RetransmissionQueue(100_000);
+        long[] clock = {0};
+        long lost = 0;
+        for (int r = 0; r < 8; r++) {
+            int segments = 100 << r;
+            lost += Math.round(segments * share);
+            rate.lostSoFar(lost, lost * MSS);
+            deliver(bbr, rate, q, 1, segments, 50 * MS, clock);
+        }
+        return bbr.mode;
     }
 
     @Test
@@ -88,6 +163,25 @@ class BbrTest {
             bbr.onAck(MSS, MSS, true, clock[0]);
         }
         assertTrue(bbr.cwnd() >= before - MSS, "back to the model's window: " + bbr.cwnd() + " of " + before);
+    }
+
+    @Test
+    void theWindowBeforeATimeoutIsPutBackWhenItsRecoveryEnds() {
+        Bbr bbr = new Bbr(MSS);
+        DeliveryRate rate = new DeliveryRate();
+        RetransmissionQueue q = new RetransmissionQueue(100_000);
+        long[] clock = {0};
+        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        int before = bbr.cwnd();
+        bbr.onTimeout(before, MSS, true);
+        bbr.onAck(MSS, MSS, true, clock[0]);
+        bbr.onTimeout(2 * MSS, MSS, false); // the retransmission was lost too: the first window stays saved
+        bbr.onAck(2 * MSS, MSS, true, clock[0]);
+        assertTrue(bbr.cwnd() < before / 10, "regrowing from one segment: " + bbr.cwnd());
+        bbr.onTimeoutRecovered(MSS);
+        assertEquals(before, bbr.cwnd());
+        bbr.onTimeoutRecovered(MSS);
+        assertEquals(before, bbr.cwnd(), "once");
     }
 
     @Test

@@ -143,9 +143,10 @@ class PacerTest {
             }
             now += srtt;
             for (int i = 0; i < 100; i++) {
+                rate.beginAck(srtt);
                 rate.delivered(q, 0, MSS, now);
                 q.acknowledge(q.seq(0) + MSS);
-                if (rate.sample(now, srtt)) {
+                if (rate.sample(now)) {
                     bbr.onRateSample(rate, srtt, q.pipe(), MSS, now);
                 }
                 bbr.onAck(MSS, MSS, true, now);

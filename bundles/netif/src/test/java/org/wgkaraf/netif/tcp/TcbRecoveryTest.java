@@ -143,6 +143,31 @@ class TcbRecoveryTest {
     }
 
     @Test
+    void withBbrTheWindowBeforeATimeoutComesBackWhenEverythingOutstandingThenIsAcknowledged() {
+        Scripted s = Scripted.open(TcpConfig.DEFAULTS.withPacing(false), true, true, 0);
+        s.t.cc.setCwnd(40 * MSS); // the model's window by now
+        s.write(10 * MSS);
+        s.p.advance(s.t.rto.rto() / 1_000_000);
+        assertEquals(LossRecovery.Phase.TIMEOUT, s.t.recovery.phase);
+        assertEquals(MSS, s.t.cc.cwnd(), "RFC 5681 3.1: one segment");
+        s.p.drain();
+        s.seg(s.t.sndNxt).send();
+        assertEquals(LossRecovery.Phase.OPEN, s.t.recovery.phase);
+        assertEquals(40 * MSS, s.t.cc.cwnd(), "the window before the timeout, not 1 + 10 segments of slow start");
+    }
+
+    @Test
+    void rfc5681_3_1_newRenoSlowStartsOnAfterATimeoutsRecovery() {
+        Scripted s = Scripted.open(RENO, true, true, 0);
+        s.write(10 * MSS);
+        s.p.advance(s.t.rto.rto() / 1_000_000);
+        s.p.drain();
+        s.seg(s.t.sndNxt).send();
+        assertEquals(LossRecovery.Phase.OPEN, s.t.recovery.phase);
+        assertTrue(s.t.cc.cwnd() <= 11 * MSS, "one segment plus what was acknowledged, at most: " + s.t.cc.cwnd());
+    }
+
+    @Test
     void rfc6675_5_1_afterATimeoutWhatThePeerSackedIsNotSentAgain() {
         Scripted s = Scripted.open(RENO, true, true, 0);
         List<Segment> flight = s.write(4 * MSS);
