@@ -38,7 +38,7 @@ final class Bbr implements CongestionControl {
     static final long PROBE_RTT_TIME = 200_000_000L;
     static final int MIN_CWND_SEGMENTS = 4;
     static final int STARTUP_LOSS_PERCENT = 2;
-    static final int STARTUP_LOSS_SEGMENTS = 8;
+    static final int STARTUP_LOSS_EVENTS = 8;
     private static final double[] CYCLE = {1.25, 0.75, 1, 1, 1, 1, 1, 1};
     /** Paced a little below the estimate, so a queue the estimate's noise builds can drain. */
     static final double PACING_MARGIN = 0.99;
@@ -61,7 +61,7 @@ final class Bbr implements CongestionControl {
     /** Delivered and lost counts when the current round began. */
     private long roundDelivered;
     private long roundLost;
-    private long roundLostSegments;
+    private long roundLossEvents;
     private long nextRoundDelivered;
     private boolean roundStart;
     private long fullBandwidth;
@@ -161,7 +161,7 @@ final class Bbr implements CongestionControl {
         if (roundStart) {
             roundDelivered = rate.delivered;
             roundLost = rate.lost;
-            roundLostSegments = rate.lostSegments;
+            roundLossEvents = rate.lossEvents;
         }
         if (roundStart && !filledPipe && !rate.sampleIsAppLimited) {
             long best = bandwidth();
@@ -209,15 +209,17 @@ final class Bbr implements CongestionControl {
 
     /**
      * Whether the round that just ended lost too much for random loss: more than 2% of what it
-     * sent, in at least 8 segments (BBR v2's Startup exit, with its thresholds). Startup's 2.885
-     * x gain then overflows a queue on the path, and one more round of it loses hundreds of
-     * segments; 1% random loss (a radio link, the lossy relay) stays below it.
+     * carried, found in at least 8 separate loss events (BBR v2's Startup exit, with its
+     * thresholds). Startup's 2.885 x gain then overflows a queue on the path again and again,
+     * and one more round of it loses hundreds of segments; 1% random loss (a radio link, the
+     * lossy relay) stays below the share, and one burst of drops (a socket buffer overrun once
+     * while the flight doubles) below the count.
      */
     private boolean tooMuchLoss(DeliveryRate rate) {
-        long lostSegments = rate.lostSegments - roundLostSegments;
+        long events = rate.lossEvents - roundLossEvents;
         long lost = rate.lost - roundLost;
         long delivered = rate.delivered - roundDelivered;
-        return lostSegments >= STARTUP_LOSS_SEGMENTS && lost * 100 > STARTUP_LOSS_PERCENT * (lost + delivered);
+        return events >= STARTUP_LOSS_EVENTS && lost * 100 > STARTUP_LOSS_PERCENT * (lost + delivered);
     }
 
     /** Bytes delivered in this ACK burst beyond what the bandwidth estimate explains. */

@@ -15,9 +15,13 @@ final class DeliveryRate {
     long deliveredTime;
     /** Send time of the segment most recently delivered: the start of the current send interval. */
     long firstSentTime;
-    /** Segments and bytes found lost so far (each loss of a transmission once), for BBR's Startup. */
-    long lostSegments;
+    /**
+     * Bytes found lost so far (each loss of a transmission once), and in how many loss events
+     * (acknowledgments at which more had been found lost than at the one before), for BBR's
+     * Startup.
+     */
     long lost;
+    long lossEvents;
     /** Samples are application-limited until {@link #delivered} passes this (0: they are not). */
     long appLimitedUntil;
 
@@ -52,10 +56,15 @@ final class DeliveryRate {
         this.minRtt = minRtt;
     }
 
-    /** What the loss detection has found lost so far: {@code segments} segments, {@code bytes} bytes. */
-    void lostSoFar(long segments, long bytes) {
-        lostSegments = segments;
-        lost = bytes;
+    /**
+     * What the loss detection has found lost so far, in bytes; called at every acknowledgment, so
+     * each increase is one loss event: a burst of drops found by one ACK counts once.
+     */
+    void lostSoFar(long bytes) {
+        if (bytes > lost) {
+            lossEvents++;
+            lost = bytes;
+        }
     }
 
     /** Segment i of {@code q}, {@code bytes} long, was delivered now (and never before). */

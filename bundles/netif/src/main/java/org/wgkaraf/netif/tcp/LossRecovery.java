@@ -62,7 +62,7 @@ final class LossRecovery {
         boolean advanced = Seq.gt(ack, una);
         t.rack.beginAck(t.tsOk && seg.hasTimestamps && seg.tsEcr != 0, seg.tsEcr, t.rto.minRtt());
         t.rate.beginAck(t.rto.minRtt());
-        t.rate.lostSoFar(t.retransmissions.lostSegmentsEver(), t.retransmissions.lostBytesEver());
+        t.rate.lostSoFar(t.retransmissions.lostBytesEver());
         updateWindow(seg);
         if (advanced) {
             acknowledged(seg, ack, now);

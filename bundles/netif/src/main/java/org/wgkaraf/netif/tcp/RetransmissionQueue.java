@@ -35,8 +35,7 @@ final class RetransmissionQueue {
     private int sackedBytes;
     private int sackedSegments;
     private int lostBytes;
-    /** Segments and bytes ever marked lost by SACK or RACK (a timeout's go-back not counted). */
-    private long lostSegmentsEver;
+    /** Bytes ever marked lost by SACK or RACK (a timeout's go-back not counted). */
     private long lostBytesEver;
     private int retransmittedBytes;
 
@@ -235,7 +234,6 @@ final class RetransmissionQueue {
             lostBytes += len[k];
         }
         flags[k] = (byte) ((f | LOST) & ~RETRANSMITTED);
-        lostSegmentsEver++;
         lostBytesEver += len[k];
         return true;
     }
@@ -366,10 +364,6 @@ final class RetransmissionQueue {
 
     int sackedSegments() {
         return sackedSegments;
-    }
-
-    long lostSegmentsEver() {
-        return lostSegmentsEver;
     }
 
     long lostBytesEver() {

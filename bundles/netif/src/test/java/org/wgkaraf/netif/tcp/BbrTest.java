@@ -117,25 +117,46 @@ class BbrTest {
 
     @Test
     void startupEndsOnARoundThatLosesMoreThanRandomLossExplains() {
-        assertEquals(Bbr.Mode.STARTUP, startupWithLoss(0.01), "1% a round, the lossy path's random loss: Startup goes on");
-        assertNotEquals(Bbr.Mode.STARTUP, startupWithLoss(0.05), "5% a round: a queue overflows, Startup ends");
+        assertEquals(Bbr.Mode.STARTUP, startupWithLoss(0.01, false), "1% a round, the lossy path's random loss: Startup goes on");
+        assertNotEquals(Bbr.Mode.STARTUP, startupWithLoss(0.05, false), "5% a round, loss after loss: a queue overflows, Startup ends");
+        assertEquals(Bbr.Mode.STARTUP, startupWithLoss(0.05, true), "5% a round in one burst, found by one ACK: Startup goes on");
     }
 
     /**
      * Eight rounds whose deliveries double each time (so Startup's "no more growth" rule never
-     * ends it), each losing {@code share} of what it sent; the mode after them.
+     * ends it), each losing {@code share} of what it sent: spread over the round's ACKs, or all
+     * found by its first ACK ({@code burst}). Returns the mode after them.
      */
-    private static Bbr.Mode startupWithLoss(double share) {
+    private static Bbr.Mode startupWithLoss(double share, boolean burst) {
         Bbr bbr = new Bbr(MSS);
         DeliveryRate rate = new DeliveryRate();
         RetransmissionQueue q = new RetransmissionQueue(100_000);
-        long[] clock = {0};
+        long now = 0;
         long lost = 0;
         for (int r = 0; r < 8; r++) {
             int segments = 100 << r;
-            lost += Math.round(segments * share);
-            rate.lostSoFar(lost, lost * MSS);
-            deliver(bbr, rate, q, 1, segments, 50 * MS, clock);
+            int lossesDue = (int) Math.round(segments * share);
+            long sentAt = now;
+            for (int i = 0; i < segments; i++) {
+                q.add(i * MSS, MSS, false, sentAt);
+                rate.sent(q, q.count() - 1, sentAt, q.count() == 1);
+            }
+            now += 50 * MS;
+            for (int i = 0; i < segments; i++) {
+                if (lossesDue > 0 && (burst || i % (segments / lossesDue) == 0)) {
+                    int n = burst ? lossesDue : 1;
+                    lost += (long) n * MSS;
+                    lossesDue -= n;
+                }
+                rate.beginAck(50 * MS);
+                rate.lostSoFar(lost);
+                rate.delivered(q, 0, MSS, now);
+                q.acknowledge(q.seq(0) + MSS);
+                if (rate.sample(now)) {
+                    bbr.onRateSample(rate, 50 * MS, q.pipe(), MSS, now);
+                }
+                bbr.onAck(MSS, MSS, true, now);
+            }
         }
         return bbr.mode;
     }
