@@ -38,6 +38,15 @@ class BbrTest {
         }
     }
 
+    private static final long AFTER_TWELVE_ROUNDS = 12 * 50 * MS;
+
+    /** A model fed 12 round trips of 100 segments per 50 ms: out of Startup, its window about two BDP. */
+    private static Bbr afterTwelveRounds() {
+        Bbr bbr = new Bbr(MSS);
+        deliver(bbr, new DeliveryRate(), new RetransmissionQueue(100_000), 12, 100, 50 * MS, new long[] {0});
+        return bbr;
+    }
+
     @Test
     void theDeliveryRateIsTheBytesDeliveredOverTheLongerOfTheSendAndAckIntervals() {
         RetransmissionQueue q = new RetransmissionQueue(100);
@@ -172,32 +181,24 @@ class BbrTest {
 
     @Test
     void aTimeoutStartsOverFromOneSegmentAndTheWindowGrowsBackFast() {
-        Bbr bbr = new Bbr(MSS);
-        DeliveryRate rate = new DeliveryRate();
-        RetransmissionQueue q = new RetransmissionQueue(100_000);
-        long[] clock = {0};
-        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        Bbr bbr = afterTwelveRounds();
         int before = bbr.cwnd();
         bbr.onTimeout(before, MSS, true);
         assertEquals(MSS, bbr.cwnd());
         for (int i = 0; i < 300; i++) {
-            bbr.onAck(MSS, MSS, true, clock[0]);
+            bbr.onAck(MSS, MSS, true, AFTER_TWELVE_ROUNDS);
         }
         assertTrue(bbr.cwnd() >= before - MSS, "back to the model's window: " + bbr.cwnd() + " of " + before);
     }
 
     @Test
     void theWindowBeforeATimeoutIsPutBackWhenItsRecoveryEnds() {
-        Bbr bbr = new Bbr(MSS);
-        DeliveryRate rate = new DeliveryRate();
-        RetransmissionQueue q = new RetransmissionQueue(100_000);
-        long[] clock = {0};
-        deliver(bbr, rate, q, 12, 100, 50 * MS, clock);
+        Bbr bbr = afterTwelveRounds();
         int before = bbr.cwnd();
         bbr.onTimeout(before, MSS, true);
-        bbr.onAck(MSS, MSS, true, clock[0]);
+        bbr.onAck(MSS, MSS, true, AFTER_TWELVE_ROUNDS);
         bbr.onTimeout(2 * MSS, MSS, false); // the retransmission was lost too: the first window stays saved
-        bbr.onAck(2 * MSS, MSS, true, clock[0]);
+        bbr.onAck(2 * MSS, MSS, true, AFTER_TWELVE_ROUNDS);
         assertTrue(bbr.cwnd() < before / 10, "regrowing from one segment: " + bbr.cwnd());
         bbr.onTimeoutRecovered(MSS);
         assertEquals(before, bbr.cwnd());
