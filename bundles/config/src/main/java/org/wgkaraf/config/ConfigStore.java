@@ -91,12 +91,15 @@ final class ConfigStore {
 
     /**
      * Replaces with {@code hidden} the values of the keys in {@code expected} that still hold the
-     * clear value given there (a key moved to the secret store); others are left alone.
+     * clear value given there (a key moved to the secret store); others are left alone, and so is
+     * a configuration that someone else changed meanwhile.
      *
      * @return whether anything was replaced
      */
     synchronized boolean hideIfUnchanged(Map<String, String> expected, String hidden) throws IOException {
-        Dictionary<String, Object> props = read();
+        Configuration c = configuration();
+        long changeCount = c.getChangeCount();
+        Dictionary<String, Object> props = Dictionaries.copy(c.getProperties());
         boolean changed = false;
         for (var e : expected.entrySet()) {
             Object now = props.get(e.getKey());
@@ -105,10 +108,20 @@ final class ConfigStore {
                 changed = true;
             }
         }
-        if (changed) {
-            write(props);
+        if (!changed) {
+            return false;
         }
-        return changed;
+        // Someone else changed the configuration since it was read here (config:property-set,
+        // an edited file: they do not go through this class): writing this copy would undo
+        // their change. Leave it; the client sees their change, and a clear key still in it
+        // brings it back here. ConfigAdmin has no compare-and-set, so a change landing between
+        // this check and the write below can still be lost; the window is a few instructions,
+        // not the whole read-modify-write.
+        if (c.getChangeCount() != changeCount) {
+            return false;
+        }
+        write(props);
+        return true;
     }
 
     /**

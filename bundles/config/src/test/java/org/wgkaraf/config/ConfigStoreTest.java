@@ -117,6 +117,18 @@ class ConfigStoreTest {
         assertEquals("51999", configAdmin.asMap().get("peer_port"));
         assertEquals(null, configAdmin.asMap().get("local_port"));
     }
+    @Test
+    void aKeyIsNotHiddenOverAChangeSomeoneElseMadeSinceItWasRead() throws Exception {
+        configAdmin.put(Map.of("local_private_key", "K", "peer_public_key", "P"));
+        ConfigStore store = new ConfigStore(configAdmin.admin);
+        // config:property-set removes peer_public_key while the client is moving the key away.
+        configAdmin.afterRead = () -> configAdmin.put(Map.of("local_private_key", "K"));
+        assertFalse(store.hideIfUnchanged(Map.of("local_private_key", "K"), SecretStore.HIDDEN));
+        assertEquals(Map.of("local_private_key", "K"), configAdmin.asMap(), "their change stands");
+        assertTrue(store.hideIfUnchanged(Map.of("local_private_key", "K"), SecretStore.HIDDEN), "nothing in between now");
+        assertEquals(Map.of("local_private_key", SecretStore.HIDDEN), configAdmin.asMap());
+    }
+
     /**
      * The file installer read its own write half-way and applied that: ConfigAdmin and the file
      * lose the change just made. The store notices and writes it again.

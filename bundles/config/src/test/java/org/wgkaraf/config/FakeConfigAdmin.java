@@ -13,24 +13,41 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * ConfigAdmin holding one configuration, network.wireguard, in memory. Every update is handed, as
  * SCR would hand it, to {@link #onUpdate}. Only what the config bundle may call is answered: the
  * two-argument getConfiguration with location "?" (the one-argument form would bind the
- * configuration to the caller's bundle, which is wrong), getProperties and update.
+ * configuration to the caller's bundle, which is wrong), getProperties, getChangeCount and update.
  */
 final class FakeConfigAdmin {
     private Dictionary<String, Object> stored;
     private int updates;
     volatile Consumer<Map<String, Object>> onUpdate = m -> { };
+    /**
+     * Held from storing an update to handing it over, so updates reach {@link #onUpdate} in the
+     * order they were stored, as SCR delivers them (a handler only queues them).
+     */
+    private final Object delivery = new Object();
+    /** Runs once, right after the next read of the properties: another writer's change in between. */
+    volatile Runnable afterRead;
 
     final ConfigurationAdmin admin;
 
     FakeConfigAdmin() {
         Configuration configuration = (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getProperties" -> properties();
+                    case "getProperties" -> {
+                        Dictionary<String, Object> d = properties();
+                        Runnable r = afterRead;
+                        afterRead = null;
+                        if (r != null) {
+                            r.run();
+                        }
+                        yield d;
+                    }
+                    case "getChangeCount" -> (long) updates();
                     case "update" -> {
                         @SuppressWarnings("unchecked")
                         Dictionary<String, Object> d = (Dictionary<String, Object>) args[0];
-                        Map<String, Object> copy = store(d);
-                        onUpdate.accept(copy);
+                        synchronized (delivery) {
+                            onUpdate.accept(store(d));
+                        }
                         yield null;
                     }
                     case "getPid" -> "network.wireguard";
@@ -73,13 +90,9 @@ final class FakeConfigAdmin {
 
     /** Writes a configuration, as Karaf's config:property-set or an edited .cfg file does. */
     void put(Map<String, Object> values) {
-        Map<String, Object> copy;
-        synchronized (this) {
-            stored = new Hashtable<>(values);
-            updates++;
-            copy = toMap(stored);
+        synchronized (delivery) {
+            onUpdate.accept(store(new Hashtable<>(values)));
         }
-        onUpdate.accept(copy);
     }
 
     private static Map<String, Object> toMap(Dictionary<String, Object> d) {

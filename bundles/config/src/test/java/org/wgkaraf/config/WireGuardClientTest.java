@@ -227,6 +227,9 @@ class WireGuardClientTest {
 
         configAdmin.put(config(25));
         Await.until("started once complete", WAIT, () -> client.status().peerUp());
+        // The client moves the clear key out of ConfigAdmin on its own thread; the removal below
+        // comes after that, as a person's next command would.
+        Await.until("the key hidden", WAIT, () -> SecretStore.HIDDEN.equals(configAdmin.get("local_private_key")));
         Map<String, Object> unset = config(25);
         unset.remove("peer_public_key");
         configAdmin.put(unset);
