@@ -30,7 +30,6 @@ final class DeliveryRate {
     private long priorTime;
     private long sendElapsed;
     private boolean sampleAppLimited;
-    private long minRtt = Long.MAX_VALUE;
 
     // The last sample taken.
     long sampleDelivered;
@@ -48,15 +47,6 @@ final class DeliveryRate {
     }
 
     /**
-     * Starts an acknowledgment's sample.
-     *
-     * @param minRtt the path's minimum round-trip time so far: no transmission is answered sooner
-     */
-    void beginAck(long minRtt) {
-        this.minRtt = minRtt;
-    }
-
-    /**
      * What the loss detection has found lost so far, in bytes; called at every acknowledgment, so
      * each increase is one loss event: a burst of drops found by one ACK counts once.
      */
@@ -67,16 +57,17 @@ final class DeliveryRate {
         }
     }
 
-    /** Segment i of {@code q}, {@code bytes} long, was delivered now (and never before). */
-    void delivered(RetransmissionQueue q, int i, int bytes, long now) {
+    /**
+     * Segment i of {@code q}, {@code bytes} long, was delivered now (and never before).
+     *
+     * @param earlierTransmission the ACK may answer an earlier transmission than the one whose
+     *                            send state the segment holds ({@link Rack#answersEarlierTransmission}):
+     *                            its bytes count, its state dates no sample
+     */
+    void delivered(RetransmissionQueue q, int i, int bytes, long now, boolean earlierTransmission) {
         delivered += bytes;
         deliveredTime = now;
-        if (q.has(i, RetransmissionQueue.EVER_RETRANSMITTED) && now - q.sentAt(i) < minRtt) {
-            // Answered sooner than any transmission can be: it was the original, overtaken or
-            // only late, that arrived, not the retransmission whose send state the segment now
-            // holds. Its bytes count; its state would date the sample (and BBR's round trip) to
-            // the retransmission, making a round of a few milliseconds (RACK's rule too,
-            // RFC 8985 6.2 step 2).
+        if (earlierTransmission) {
             return;
         }
         long d = q.deliveredAtSend(i);
@@ -93,9 +84,10 @@ final class DeliveryRate {
      * Ends the ACK: makes the sample from what it delivered. A sample over a shorter interval than
      * the minimum RTT (up to 1 ms) is noise and is dropped.
      *
+     * @param minRtt the path's minimum round-trip time so far
      * @return whether a sample was made
      */
-    boolean sample(long now) {
+    boolean sample(long now, long minRtt) {
         if (priorDelivered < 0) {
             return false;
         }

@@ -61,7 +61,6 @@ final class LossRecovery {
         int flightBefore = t.retransmissions.outstanding();
         boolean advanced = Seq.gt(ack, una);
         t.rack.beginAck(t.tsOk && seg.hasTimestamps && seg.tsEcr != 0, seg.tsEcr, t.rto.minRtt());
-        t.rate.beginAck(t.rto.minRtt());
         t.rate.lostSoFar(t.retransmissions.lostBytesEver());
         updateWindow(seg);
         if (advanced) {
@@ -74,7 +73,7 @@ final class LossRecovery {
                 t.rack.onDsack(t.sndUna, t.sndNxt);
             }
         }
-        if (t.rate.sample(now)) {
+        if (t.rate.sample(now, t.rto.minRtt())) {
             t.cc.onRateSample(t.rate, advanced ? rttSample : -1, t.retransmissions.pipe(), t.mss, now);
         }
         if (advanced || t.retransmissions.isEmpty() || windowBlocked()) {
@@ -201,7 +200,7 @@ final class LossRecovery {
             }
         }
         long offset = t.sendOffset(ack);
-        q.acknowledge(ack, t.rate, now);
+        q.acknowledge(ack, t.rate, t.rack, now);
         t.sendBuffer.acknowledge(offset);
         t.sndUna = ack;
         rttSample = sample;

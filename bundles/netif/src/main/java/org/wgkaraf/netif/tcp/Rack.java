@@ -76,10 +76,9 @@ final class Rack {
      */
     void delivered(RetransmissionQueue q, int i, boolean cumulative, long now) {
         long sent = q.sentAt(i);
-        int tsAtSend = (int) (sent / 1_000_000L) + tsOffset; // as Tcb.tsNow
         int end = q.end(i);
         boolean retransmitted = q.has(i, RetransmissionQueue.EVER_RETRANSMITTED);
-        boolean originalAnswered = retransmitted && ackHasEcho && Seq.lt(ackEcho, tsAtSend);
+        boolean originalAnswered = retransmitted && echoPredates(sent);
         // Step 3: delivered below what was delivered before, and sent once (or its original is
         // what arrived): it was overtaken on the way.
         if (fackKnown && Seq.lt(end, fackBefore) && (!retransmitted || cumulative && originalAnswered)) {
@@ -91,17 +90,38 @@ final class Rack {
         }
         // Step 2: an ACK that may answer the original of a retransmitted segment says nothing of
         // when the retransmission was delivered.
-        long sample = now - sent;
-        if (retransmitted && (originalAnswered || sample < minRtt)) {
+        if (answersEarlierTransmission(q, i, now)) {
             return;
         }
-        rtt = sample;
+        rtt = now - sent;
         advanced = true;
         if (!any || sentAfter(sent, end, xmitTs, endSeq)) {
             xmitTs = sent;
             endSeq = end;
             any = true;
         }
+    }
+
+    /**
+     * Whether the ACK being processed may answer an earlier transmission of segment i than the
+     * last, whose send time the segment holds (RFC 8985 6.2 step 2): it was retransmitted, and the
+     * ACK's timestamp echo predates the retransmission, or the ACK came sooner after it than any
+     * round trip takes. Then the segment's send state dates nothing: not RACK's round trip, and
+     * not a delivery-rate sample ({@link DeliveryRate#delivered}), which would make a round of a
+     * few milliseconds out of an original that was only late.
+     */
+    boolean answersEarlierTransmission(RetransmissionQueue q, int i, long now) {
+        if (!q.has(i, RetransmissionQueue.EVER_RETRANSMITTED)) {
+            return false;
+        }
+        long sent = q.sentAt(i);
+        return echoPredates(sent) || now - sent < minRtt;
+    }
+
+    /** The ACK's timestamp echo is older than our timestamp of {@code sent}. */
+    private boolean echoPredates(long sent) {
+        int tsAtSend = (int) (sent / 1_000_000L) + tsOffset; // as Tcb.tsNow
+        return ackHasEcho && Seq.lt(ackEcho, tsAtSend);
     }
 
     /** RFC 8985's RACK_sent_after: sent later, or at the same time and further in the stream. */

@@ -285,22 +285,22 @@ final class RetransmissionQueue {
      * @return how many whole segments were removed
      */
     int acknowledge(int ack) {
-        return acknowledge(ack, null, 0);
+        return acknowledge(ack, null, null, 0);
     }
 
     /**
      * Drops the segments wholly below {@code ack} and trims one that it cuts; the bytes newly
-     * delivered (not SACKed before) are reported to {@code rate}.
+     * delivered (not SACKed before) are reported to {@code rate}, dated as {@code rack} says.
      *
      * @return how many whole segments were removed
      */
-    int acknowledge(int ack, DeliveryRate rate, long now) {
+    int acknowledge(int ack, DeliveryRate rate, Rack rack, long now) {
         int removed = 0;
         while (count > 0) {
             int k = head;
             if (Seq.le(seq[k] + len[k], ack)) {
                 if (rate != null && (flags[k] & SACKED) == 0) {
-                    rate.delivered(this, 0, len[k], now);
+                    rate.delivered(this, 0, len[k], now, rack.answersEarlierTransmission(this, 0, now));
                 }
                 unmark(k, len[k]);
                 head = (head + 1) & (seq.length - 1);
@@ -310,7 +310,7 @@ final class RetransmissionQueue {
                 if (Seq.gt(ack, seq[k])) {
                     int cut = ack - seq[k];
                     if (rate != null && (flags[k] & SACKED) == 0) {
-                        rate.delivered(this, 0, cut, now);
+                        rate.delivered(this, 0, cut, now, rack.answersEarlierTransmission(this, 0, now));
                     }
                     unmark(k, cut);
                     seq[k] = ack;

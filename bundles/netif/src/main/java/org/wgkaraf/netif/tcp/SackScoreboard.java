@@ -28,7 +28,7 @@ final class SackScoreboard {
         return apply(seg, sndUna, sndNxt, null, null, 0);
     }
 
-    /** As {@link #apply(Segment, int, int)}, reporting what is newly SACKed to {@code rate} and {@code rack}. */
+    /** As {@link #apply(Segment, int, int)}, reporting what is newly SACKed to {@code rate} and {@code rack} (both, or neither). */
     int apply(Segment seg, int sndUna, int sndNxt, DeliveryRate rate, Rack rack, long now) {
         dsack = false;
         int newly = 0;
@@ -55,9 +55,7 @@ final class SackScoreboard {
                 if (queue.markSacked(i)) {
                     newly += queue.length(i);
                     if (rate != null) {
-                        rate.delivered(queue, i, queue.length(i), now);
-                    }
-                    if (rack != null) {
+                        rate.delivered(queue, i, queue.length(i), now, rack.answersEarlierTransmission(queue, i, now));
                         rack.delivered(queue, i, false, now);
                     }
                 }

@@ -27,10 +27,9 @@ class BbrTest {
             }
             clock[0] += rtt;
             for (int i = 0; i < segmentsPerRound; i++) {
-                rate.beginAck(rtt);
-                rate.delivered(q, 0, MSS, clock[0]); // the oldest segment is delivered, then acknowledged
+                rate.delivered(q, 0, MSS, clock[0], false); // the oldest segment is delivered, then acknowledged
                 q.acknowledge(q.seq(0) + MSS);
-                if (rate.sample(clock[0])) {
+                if (rate.sample(clock[0], rtt)) {
                     bbr.onRateSample(rate, rtt, q.pipe(), MSS, clock[0]);
                 }
                 bbr.onAck(MSS, MSS, true, clock[0]);
@@ -55,17 +54,16 @@ class BbrTest {
         rate.sent(q, 0, 0, true);
         q.add(1000, 1000, false, 10 * MS);
         rate.sent(q, 1, 10 * MS, false);
-        rate.beginAck(MS);
-        rate.delivered(q, 0, 1000, 50 * MS);
-        rate.delivered(q, 1, 1000, 60 * MS);
-        assertTrue(rate.sample(60 * MS));
+        rate.delivered(q, 0, 1000, 50 * MS, false);
+        rate.delivered(q, 1, 1000, 60 * MS, false);
+        assertTrue(rate.sample(60 * MS, MS));
         assertEquals(2000, rate.sampleDelivered);
         assertEquals(60 * MS, rate.sampleInterval, "from the first send (delivered time 0) to the last delivery");
         assertEquals(2000 * 1000 / 60, rate.rate());
     }
 
     @Test
-    void aRetransmittedSegmentAnsweredSoonerThanTheMinimumRttDatesNoSampleAndEndsNoRound() {
+    void aRetransmittedSegmentWhoseAckMayAnswerItsOriginalDatesNoSampleAndEndsNoRound() {
         // Segments 0 and 1 leave at 0; segment 1 is SACKed at 100 ms (the path's minimum RTT),
         // which starts a round. Segment 0 was only late: it is resent at 110 ms, and its original
         // arrives at 120 ms. That ACK cannot be the retransmission's (10 ms after it): its bytes
@@ -77,20 +75,21 @@ class BbrTest {
         rate.sent(q, 0, 0, true);
         q.add(1000, 1000, false, 0);
         rate.sent(q, 1, 0, false);
-        rate.beginAck(100 * MS);
         q.markSacked(1);
-        rate.delivered(q, 1, 1000, 100 * MS);
-        assertTrue(rate.sample(100 * MS));
+        rate.delivered(q, 1, 1000, 100 * MS, false);
+        assertTrue(rate.sample(100 * MS, 100 * MS));
         bbr.onRateSample(rate, -1, q.pipe(), 1000, 100 * MS);
         assertEquals(1, bbr.round());
 
         q.retransmitted(0, 110 * MS);
         rate.sent(q, 0, 110 * MS, false);
-        rate.beginAck(100 * MS);
-        rate.delivered(q, 0, 1000, 120 * MS);
+        Rack rack = new Rack(0);
+        rack.beginAck(false, 0, 100 * MS); // no timestamps: only the time since the retransmission tells
+        assertTrue(rack.answersEarlierTransmission(q, 0, 120 * MS));
+        rate.delivered(q, 0, 1000, 120 * MS, rack.answersEarlierTransmission(q, 0, 120 * MS));
         q.acknowledge(2000);
         assertEquals(2000, rate.delivered, "the original's bytes are delivered");
-        boolean sampled = rate.sample(120 * MS);
+        boolean sampled = rate.sample(120 * MS, 100 * MS);
         assertFalse(sampled, "no sample from a send 10 ms before its answer");
         if (sampled) { // as LossRecovery feeds BBR
             bbr.onRateSample(rate, -1, q.pipe(), 1000, 120 * MS);
@@ -104,10 +103,25 @@ class BbrTest {
         rate2.sent(q2, 0, 0, true);
         q2.retransmitted(0, 110 * MS);
         rate2.sent(q2, 0, 110 * MS, false);
-        rate2.beginAck(100 * MS);
-        rate2.delivered(q2, 0, 1000, 215 * MS);
-        assertTrue(rate2.sample(215 * MS), "105 ms after the retransmission: its answer");
+        Rack rack2 = new Rack(0);
+        rack2.beginAck(false, 0, 100 * MS);
+        rate2.delivered(q2, 0, 1000, 215 * MS, rack2.answersEarlierTransmission(q2, 0, 215 * MS));
+        assertTrue(rate2.sample(215 * MS, 100 * MS), "105 ms after the retransmission: its answer");
         assertEquals(1000, rate2.sampleDelivered);
+
+        // The same delay, but the ACK's timestamp echo is the original's (sent at 0 ms, the
+        // retransmission at 110): it was the original, only very late, that arrived.
+        RetransmissionQueue q3 = new RetransmissionQueue(100);
+        DeliveryRate rate3 = new DeliveryRate();
+        q3.add(0, 1000, false, 0);
+        rate3.sent(q3, 0, 0, true);
+        q3.retransmitted(0, 110 * MS);
+        rate3.sent(q3, 0, 110 * MS, false);
+        Rack rack3 = new Rack(0);
+        rack3.beginAck(true, 0, 100 * MS);
+        rate3.delivered(q3, 0, 1000, 215 * MS, rack3.answersEarlierTransmission(q3, 0, 215 * MS));
+        assertEquals(1000, rate3.delivered, "its bytes are delivered");
+        assertFalse(rate3.sample(215 * MS, 100 * MS), "no sample dated to the retransmission");
     }
 
     @Test
@@ -157,11 +171,10 @@ class BbrTest {
                     lost += (long) n * MSS;
                     lossesDue -= n;
                 }
-                rate.beginAck(50 * MS);
                 rate.lostSoFar(lost);
-                rate.delivered(q, 0, MSS, now);
+                rate.delivered(q, 0, MSS, now, false);
                 q.acknowledge(q.seq(0) + MSS);
-                if (rate.sample(now)) {
+                if (rate.sample(now, 50 * MS)) {
                     bbr.onRateSample(rate, 50 * MS, q.pipe(), MSS, now);
                 }
                 bbr.onAck(MSS, MSS, true, now);

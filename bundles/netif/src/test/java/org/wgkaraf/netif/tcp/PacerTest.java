@@ -143,10 +143,9 @@ class PacerTest {
             }
             now += srtt;
             for (int i = 0; i < 100; i++) {
-                rate.beginAck(srtt);
-                rate.delivered(q, 0, MSS, now);
+                rate.delivered(q, 0, MSS, now, false);
                 q.acknowledge(q.seq(0) + MSS);
-                if (rate.sample(now)) {
+                if (rate.sample(now, srtt)) {
                     bbr.onRateSample(rate, srtt, q.pipe(), MSS, now);
                 }
                 bbr.onAck(MSS, MSS, true, now);

@@ -130,16 +130,28 @@ class RackTest {
         q.retransmitted(0, 100 * MS);
         Rack rack = new Rack(0);
         rack.beginAck(false, 0, 50 * MS);
+        assertTrue(rack.answersEarlierTransmission(q, 0, 110 * MS));
         rack.delivered(q, 0, true, 110 * MS);
         assertEquals(-1, rack.rtt(), "10 ms after the retransmission, with a 50 ms path: the original arrived");
         assertFalse(rack.advanced());
         rack.beginAck(true, 5, 50 * MS); // echoes 5 ms: the original's timestamp, not the retransmission's (100)
+        assertTrue(rack.answersEarlierTransmission(q, 0, 200 * MS), "a full RTT later, but the echo says the original");
         rack.delivered(q, 0, true, 200 * MS);
         assertEquals(-1, rack.rtt());
         rack.beginAck(true, 100, 50 * MS); // echoes the retransmission
+        assertFalse(rack.answersEarlierTransmission(q, 0, 200 * MS));
         rack.delivered(q, 0, true, 200 * MS);
         assertEquals(100 * MS, rack.rtt());
         assertTrue(rack.advanced());
+    }
+
+    @Test
+    void aSegmentSentOnceHasNoEarlierTransmissionWhateverTheAck() {
+        RetransmissionQueue q = new RetransmissionQueue(16);
+        q.add(0, MSS, false, 100 * MS);
+        Rack rack = new Rack(0);
+        rack.beginAck(true, 5, 50 * MS); // an old echo, and 1 ms after the send
+        assertFalse(rack.answersEarlierTransmission(q, 0, 101 * MS));
     }
 
     @Test
