@@ -155,22 +155,8 @@ final class Bbr implements CongestionControl {
             minRtt = rtt;
             minRttStamp = now;
         }
-        if (roundStart && !filledPipe && tooMuchLoss(rate)) {
-            filledPipe = true;
-        }
         if (roundStart) {
-            roundDelivered = rate.delivered;
-            roundLost = rate.lost;
-            roundLossEvents = rate.lossEvents;
-        }
-        if (roundStart && !filledPipe && !rate.sampleIsAppLimited) {
-            long best = bandwidth();
-            if (best >= fullBandwidth + fullBandwidth / 4) {
-                fullBandwidth = best;
-                fullBandwidthRounds = 0;
-            } else if (++fullBandwidthRounds >= 3) {
-                filledPipe = true;
-            }
+            checkFullPipe(rate);
         }
         switch (mode) {
             case STARTUP -> {
@@ -203,6 +189,29 @@ final class Bbr implements CongestionControl {
                     cwnd = Math.max(cwnd, priorCwnd);
                     mode = filledPipe ? Mode.PROBE_BW : Mode.STARTUP;
                 }
+            }
+        }
+    }
+
+    /**
+     * At the start of a round, whether Startup has filled the pipe: the round just ended lost too
+     * much ({@link #tooMuchLoss}), or the bandwidth grew by less than a quarter in three rounds
+     * (an application-limited sample says nothing about that). Then the new round's counts begin.
+     */
+    private void checkFullPipe(DeliveryRate rate) {
+        if (!filledPipe && tooMuchLoss(rate)) {
+            filledPipe = true;
+        }
+        roundDelivered = rate.delivered;
+        roundLost = rate.lost;
+        roundLossEvents = rate.lossEvents;
+        if (!filledPipe && !rate.sampleIsAppLimited) {
+            long best = bandwidth();
+            if (best >= fullBandwidth + fullBandwidth / 4) {
+                fullBandwidth = best;
+                fullBandwidthRounds = 0;
+            } else if (++fullBandwidthRounds >= 3) {
+                filledPipe = true;
             }
         }
     }
