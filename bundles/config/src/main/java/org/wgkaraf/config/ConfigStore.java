@@ -76,7 +76,7 @@ final class ConfigStore {
     /** A copy of the current properties (empty when there is no configuration yet). */
     synchronized Dictionary<String, Object> read() {
         try {
-            return Dictionaries.copy(configuration().getProperties());
+            return propertiesOf(configuration());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + WireGuardSettings.PID + ": " + e.getMessage(), e);
         }
@@ -99,7 +99,7 @@ final class ConfigStore {
     synchronized boolean hideIfUnchanged(Map<String, String> expected, String hidden) throws IOException {
         Configuration c = configuration();
         long changeCount = c.getChangeCount();
-        Dictionary<String, Object> props = Dictionaries.copy(c.getProperties());
+        Dictionary<String, Object> props = propertiesOf(c);
         boolean changed = false;
         for (var e : expected.entrySet()) {
             Object now = props.get(e.getKey());
@@ -219,7 +219,12 @@ final class ConfigStore {
 
     /** What ConfigAdmin holds now, as the file would hold it. */
     private Map<String, String> held() throws IOException {
-        return values(Dictionaries.copy(configuration().getProperties()));
+        return values(propertiesOf(configuration()));
+    }
+
+    /** A copy of {@code c}'s properties, which the caller may change (empty when it has none yet). */
+    private static Dictionary<String, Object> propertiesOf(Configuration c) {
+        return Dictionaries.copy(c.getProperties());
     }
 
     private static void pause() {
