@@ -122,6 +122,16 @@ public final class ModuleTunnel implements AutoCloseable {
             Await.until("the tunnel to wireguard-go is up", Duration.ofSeconds(30),
                     () -> tunnel.status().peers().get(0).up(), this::diagnostics);
             Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> linkSetUp && ip.covers(address(serverAddress)));
+            // The session is up for us, but wireguard-go (the responder) sends on it only once our
+            // first packet has confirmed it. That packet is the handshake's keepalive; should the
+            // relay lose it, wireguard-go stages what it would send and starts a handshake of its
+            // own only after 5 s. A test's first SYN from the kernel would wait in that queue with
+            // its retransmissions, then arrive as a burst: the kernel takes the 5 s as the round
+            // trip of its SYN, and its retransmission timeout stays seconds long for the first
+            // second or two of the transfer (CI once saw a 3.9 s stall from it). A ping answered
+            // from the namespace shows the session works both ways before any test begins.
+            Await.until("wireguard-go reaches the module (a ping from its namespace)", Duration.ofSeconds(30),
+                    () -> ns.cmd("ping", "-n", "-q", "-c", "1", "-W", "1", moduleAddress).tryRun().ok(), this::diagnostics);
         } catch (RuntimeException | IOException e) {
             closeQuietly();
             throw e;
