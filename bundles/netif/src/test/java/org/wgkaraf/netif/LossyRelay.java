@@ -3,6 +3,7 @@ package org.wgkaraf.netif;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -78,8 +79,8 @@ public final class LossyRelay implements AutoCloseable {
     public LossyRelay(String frontAddress, String backAddress, InetSocketAddress server, Settings settings) throws IOException {
         this.server = server;
         this.settings = settings;
-        this.front = DatagramChannel.open().bind(new InetSocketAddress(frontAddress, 0));
-        this.back = DatagramChannel.open().bind(new InetSocketAddress(backAddress, 0));
+        this.front = bound(frontAddress);
+        this.back = bound(backAddress);
         this.threads = new Thread[] {
             new Thread(() -> receive(front, true), "relay-from-engine"),
             new Thread(() -> receive(back, false), "relay-from-wireguard-go"),
@@ -88,6 +89,18 @@ public final class LossyRelay implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /**
+     * A socket on {@code address} with room for a sender's burst: with the kernel's default
+     * buffer (208 KiB) the relay itself dropped datagrams when the kernel's TCP burst, and the
+     * path lost several times the loss it was set to.
+     */
+    private static DatagramChannel bound(String address) throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+        return ch.bind(new InetSocketAddress(address, 0));
     }
 
     /** Where the engine must send: its peer's endpoint. */

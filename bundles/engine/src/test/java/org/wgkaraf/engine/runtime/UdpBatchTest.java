@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -221,5 +223,43 @@ class UdpBatchTest {
         assertEquals(socket.localPort(), got.get(0).sourcePort(), "from the new socket");
         assertArrayEquals(datagram(4, 600), got.get(1).data());
         assertEquals(2, out.batchesSent());
+    }
+
+    @Test
+    void aBurstLargerThanTheKernelsDefaultBufferWaitsInTheTunnelSocketUntilRead() throws Exception {
+        long rmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).strip());
+        assertTrue(rmemMax >= 1 << 20, "net.core.rmem_max is " + rmemMax + " bytes, so no socket may hold a burst: "
+                + "sysctl -w net.core.rmem_max=4194304");
+        DatagramChannel sender = DatagramChannel.open();
+        receivers.add(sender);
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.localPort());
+        // 400 datagrams of 1400 bytes: about twice what the kernel's default buffer (208 KiB) holds.
+        int burst = 400;
+        byte[] payload = new byte[1400];
+        for (int i = 0; i < burst; i++) {
+            payload[0] = (byte) i;
+            assertEquals(payload.length, sender.send(ByteBuffer.wrap(payload), to));
+        }
+        // Nothing read them while they came. Now read until none is waiting: the idle callback
+        // closes the socket, so receive returns null instead of waiting for more.
+        ByteBuffer into = ByteBuffer.allocate(2048);
+        int got = 0;
+        int expected = 0;
+        while (true) {
+            into.clear();
+            if (socket.receive(into, () -> {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }) == null) {
+                break;
+            }
+            assertEquals(payload.length, into.position());
+            assertEquals((byte) expected++, into.get(0), "in order, none missing");
+            got++;
+        }
+        assertEquals(burst, got, "every datagram of the burst waited in the socket");
     }
 }
