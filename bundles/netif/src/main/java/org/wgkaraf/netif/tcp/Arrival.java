@@ -75,6 +75,15 @@ final class Arrival {
     private DropReason synchronizedOrSynReceived(Segment seg, long now) {
         if (t.state == TcpState.SYN_RECEIVED && seg.syn() && !seg.hasAck() && seg.seq == t.irs) {
             t.synDue = true; // the peer did not get our SYN-ACK: resend it
+            // RFC 7323 4.3: the SYN is at or below Last.ACK.sent, so TS.Recent takes its newer
+            // TSval and the SYN-ACK echoes this SYN, not the first. A peer that times its
+            // handshake by the echo (Linux does, when its SYN was resent) would otherwise take
+            // the whole wait since its first SYN as the round trip, and start with a timeout
+            // seconds long.
+            if (t.tsOk && seg.hasTimestamps && Seq.ge(seg.tsVal, t.tsRecent)) {
+                t.tsRecent = seg.tsVal;
+                t.tsRecentAt = now;
+            }
             return DropReason.TCP_DUPLICATE;
         }
         DropReason paws = timestamps(seg, now);

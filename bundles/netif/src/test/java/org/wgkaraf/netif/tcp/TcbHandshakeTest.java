@@ -196,6 +196,26 @@ class TcbHandshakeTest {
     }
 
     @Test
+    void rfc7323_4_3_theSynAckResentForARetransmittedSynEchoesThatSyn() {
+        Tcb t = Scripted.tcb(TcpConfig.DEFAULTS, true);
+        FakePeer p = new FakePeer(t);
+        byte[] raw = p.segment().seq(Scripted.PEER_ISS).flags(TcpHeader.SYN).sackPermitted().timestamps(7, 0).build();
+        Segment syn = new Segment();
+        SegmentParser.parse(Packets.B, Packets.A, raw, 20, raw.length - 20, syn);
+        t.acceptSyn(syn, p.now);
+        assertEquals(7, p.one().tsEcr);
+        // The SYN-ACK was lost; the peer's SYN comes again a second later, with its clock's time then.
+        p.advance(1000);
+        p.segment().seq(Scripted.PEER_ISS).flags(TcpHeader.SYN).sackPermitted().timestamps(1007, 0).send();
+        Segment again = p.one();
+        assertEquals(TcpHeader.SYN | TcpHeader.ACK, again.flags);
+        assertEquals(1007, again.tsEcr, "the SYN it answers, so the peer measures one round trip, not the second it waited");
+        // An older SYN (reordered) changes nothing.
+        p.segment().seq(Scripted.PEER_ISS).flags(TcpHeader.SYN).sackPermitted().timestamps(7, 0).send();
+        assertEquals(1007, p.one().tsEcr);
+    }
+
+    @Test
     void halfOpenConnectionsGiveUpAfterFiveSynAckRetries() {
         Tcb t = Scripted.tcb(TcpConfig.DEFAULTS, true);
         FakePeer p = new FakePeer(t);
