@@ -150,6 +150,10 @@ public final class X25519 {
         k[31] |= 64;
     }
 
+    /**
+     * BouncyCastle's in either case: its fixed-base multiplication (precomputed tables) took 26 µs
+     * where the native ladder from u = 9 took 34 (HandshakeCryptoBenchmark, docs/performance.md).
+     */
     public static void publicKey(byte[] privateKey, byte[] out) {
         Implementation.BC.publicKey(privateKey, out);
     }
