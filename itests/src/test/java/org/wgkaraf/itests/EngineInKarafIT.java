@@ -63,6 +63,19 @@ public class EngineInKarafIT {
     }
 
     /**
+     * The engine's own X25519 in C (Bundle-NativeCode, extracted by the framework) is loaded
+     * and passed its self-test inside Karaf; BouncyCastle's is the fallback elsewhere. The bundle
+     * exports nothing, so the class is reached through the bundle.
+     */
+    @Test
+    public void theEngineUsesTheNativeX25519() throws Exception {
+        Bundle engineBundle = Arrays.stream(context.getBundles()).filter(x -> "org.wgkaraf.engine".equals(x.getSymbolicName()))
+                .findFirst().orElseThrow();
+        assertEquals("the engine bundle's X25519 (see the engine's log line 'X25519: ...' for the reason)",
+                KarafTestSupport.nativeX25519Expected() ? "native" : "bc", KarafTestSupport.x25519Implementation(engineBundle));
+    }
+
+    /**
      * JNA lives inside the netif bundle, private: no bundle exports com.sun.jna, so nothing of
      * Karaf's (jline has an optional import of it) is ever rewired, and so refreshed, by ours.
      */

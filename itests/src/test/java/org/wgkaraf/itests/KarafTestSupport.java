@@ -20,6 +20,18 @@ public final class KarafTestSupport {
     private KarafTestSupport() {
     }
 
+    /** Whether the engine's native X25519 is built for, and so must load on, this platform. */
+    static boolean nativeX25519Expected() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    /** "native" or "bc": what the engine bundle's current revision uses for X25519 (crypto.X25519.implementation()). */
+    static String x25519Implementation(org.osgi.framework.Bundle engine) throws ReflectiveOperationException {
+        return (String) engine.loadClass("org.wgkaraf.engine.crypto.X25519").getMethod("implementation").invoke(null);
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

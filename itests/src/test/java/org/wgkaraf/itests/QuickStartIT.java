@@ -61,6 +61,9 @@ public class QuickStartIT {
     @Inject
     private org.osgi.service.cm.ConfigurationAdmin configAdmin;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     private void setThroughConfigAdmin(String key, String value) throws java.io.IOException {
         org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("network.wireguard", "?");
         java.util.Dictionary<String, Object> props = c.getProperties();
@@ -198,11 +201,21 @@ public class QuickStartIT {
         for (String bsn : List.of("org.wgkaraf.config", "org.wgkaraf.engine", "org.wgkaraf.netif", "org.wgkaraf.shell",
                 "org.wgkaraf.access")) {
             awaitUp(30);
+            org.osgi.framework.Bundle bundle = java.util.Arrays.stream(context.getBundles())
+                    .filter(b -> bsn.equals(b.getSymbolicName())).findFirst().orElseThrow();
+            Class<?> x25519Before = bsn.equals("org.wgkaraf.engine") ? bundle.loadClass("org.wgkaraf.engine.crypto.X25519") : null;
             String out = shell("bundle:update " + bsn);
             assertFalse(bsn + ": " + out, out.contains("EXCEPTION"));
             shell("bundle:refresh");
             String status = awaitShell("wireguard status", QuickStartIT::up, 10);
             assertTrue(bsn + " swapped; the tunnel is back:\n" + status, up(status));
+            if (x25519Before != null) {
+                // The new revision has its own class loader, and the framework extracts its own
+                // copy of the native library for it: the handshake just made used it.
+                assertTrue("a new revision of the engine", bundle.loadClass("org.wgkaraf.engine.crypto.X25519") != x25519Before);
+                assertEquals("the engine's new revision's X25519 (its log line 'X25519: ...' says why)",
+                        KarafTestSupport.nativeX25519Expected() ? "native" : "bc", KarafTestSupport.x25519Implementation(bundle));
+            }
             String net = shell("network status");
             Matcher m = Pattern.compile("Interface#\\d+: wg\\d+ ").matcher(net);
             int tunnels = 0;

@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.wgkaraf.engine.crypto.Transport;
+import org.wgkaraf.engine.crypto.X25519;
 
 /**
  * Complete handshakes per second: initiation, response and confirming keepalive, both sides' work.
@@ -61,6 +62,7 @@ public class HandshakeBenchmark {
     public void setUp() throws InterruptedException {
         pair = new BenchPair(Transport.factory());
         System.out.println("Transport.choice(): " + Transport.awaitChoice());
+        System.out.println("X25519.implementation(): " + X25519.implementation());
     }
 
     @Benchmark

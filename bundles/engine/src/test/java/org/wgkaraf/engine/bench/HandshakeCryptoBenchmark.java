@@ -24,7 +24,7 @@ import org.wgkaraf.engine.crypto.X25519;
 
 /**
  * The public-key operations a handshake is made of, one implementation beside the other, so that
- * the choice of X25519 rests on a figure. A handshake does five variable-base agreements and
+ * the choice of X25519 rests on a figure (BouncyCastle's, the JDK's, our native one). A handshake does five variable-base agreements and
  * makes two ephemeral public keys (fixed base); it also runs sixteen KDFs (about 200 BLAKE2s
  * compressions), so BLAKE2s and the KDF are here too.
  * Run: mvn -B -Pbench -DskipTests -pl bundles/engine -am verify -Djmh.args="HandshakeCryptoBenchmark"
@@ -73,6 +73,20 @@ public class HandshakeCryptoBenchmark {
     @Benchmark
     public byte[] bcPublicKey() {
         org.bouncycastle.math.ec.rfc7748.X25519.generatePublicKey(priv, 0, out, 0);
+        return out;
+    }
+
+    /** Our own X25519 in C, through JNI (X25519Native). */
+    @Benchmark
+    public byte[] nativeAgreement() {
+        X25519.Implementation.NATIVE.sharedSecret(priv, peerPub, out);
+        return out;
+    }
+
+    /** The native ladder from u = 9 (no precomputed tables), against bcPublicKey. */
+    @Benchmark
+    public byte[] nativePublicKey() {
+        X25519.Implementation.NATIVE.publicKey(priv, out);
         return out;
     }
 

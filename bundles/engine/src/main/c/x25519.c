@@ -1,0 +1,338 @@
+/*
+ * X25519 as RFC 7748 specifies it (section 5): the Montgomery ladder over GF(2^255 - 19).
+ *
+ * Field elements are five unsigned 64-bit limbs of 51 bits each (radix 2^51), value
+ * f0 + f1 2^51 + f2 2^102 + f3 2^153 + f4 2^204. Limbs are allowed to grow past 51 bits between
+ * reductions; the bounds each function needs and gives are written beside it. Products are
+ * formed in unsigned __int128, and 2^255 = 19 (mod p) folds the high half of a product back.
+ *
+ * Constant time: no branch and no memory index depends on the scalar, the point or anything
+ * derived from them; the only data-dependent choice, the ladder's swap, is done with a mask.
+ *
+ * Wiping: every buffer that holds the scalar or a value computed from it is cleared with
+ * explicit_bzero (which the compiler may not remove) before its function returns, and
+ * wgk_x25519 then clears the stack area its callees used (burn_stack), which also covers
+ * whatever the compiler spilled there.
+ */
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include <string.h>
+
+#include "x25519.h"
+
+typedef uint64_t fe[5];
+
+/* The field operations are forced inline into the ladder and the inversion (gcc -O2 calls
+ * fe_mul out of line otherwise), and the small loops below are written out: together an
+ * agreement took a sixth less time here. */
+#define INLINE static inline __attribute__((always_inline))
+typedef unsigned __int128 u128;
+
+#define MASK51 ((uint64_t)0x7ffffffffffff) /* 2^51 - 1 */
+
+/* Bytes of stack wiped after a computation; the build checks (-fstack-usage) that this is more
+ * than the deepest frame of the computation. */
+#define BURN_BYTES 4096
+
+static void wipe(void *p, size_t n) {
+    explicit_bzero(p, n);
+}
+
+static inline uint64_t load64_le(const uint8_t *p) {
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
+           | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+static inline void store64_le(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/* decodeUCoordinate: the top bit (bit 255) is ignored; values from p to 2^255 - 1 are kept as
+ * they are (the arithmetic is mod p, so they act as u - p). Limbs < 2^51. */
+static void fe_frombytes(fe h, const uint8_t s[32]) {
+    uint64_t w0 = load64_le(s), w1 = load64_le(s + 8), w2 = load64_le(s + 16), w3 = load64_le(s + 24);
+    h[0] = w0 & MASK51;
+    h[1] = (w0 >> 51 | w1 << 13) & MASK51;
+    h[2] = (w1 >> 38 | w2 << 26) & MASK51;
+    h[3] = (w2 >> 25 | w3 << 39) & MASK51;
+    h[4] = (w3 >> 12) & MASK51; /* bits 204..254: bit 255 dropped */
+}
+
+/* The canonical 32-byte encoding: the value fully reduced into [0, p). Input limbs < 2^54. */
+static void fe_tobytes(uint8_t s[32], const fe f) {
+    uint64_t h0 = f[0], h1 = f[1], h2 = f[2], h3 = f[3], h4 = f[4];
+    /* Two carry passes: after the first, h1..h4 < 2^51 and h0 < 2^51 + 19 * 8; after the second
+     * every limb is below 2^51, so the value is below 2^255 (but may still be p or more). */
+    for (int pass = 0; pass < 2; pass++) {
+        h1 += h0 >> 51;
+        h0 &= MASK51;
+        h2 += h1 >> 51;
+        h1 &= MASK51;
+        h3 += h2 >> 51;
+        h2 &= MASK51;
+        h4 += h3 >> 51;
+        h3 &= MASK51;
+        h0 += 19 * (h4 >> 51);
+        h4 &= MASK51;
+    }
+    /* q = 1 exactly when the value v >= p, that is when v + 19 reaches 2^255. */
+    uint64_t q = (h0 + 19) >> 51;
+    q = (h1 + q) >> 51;
+    q = (h2 + q) >> 51;
+    q = (h3 + q) >> 51;
+    q = (h4 + q) >> 51;
+    /* v - q p = v + 19 q - q 2^255: add 19 q, carry, drop bit 255. */
+    h0 += 19 * q;
+    h1 += h0 >> 51;
+    h0 &= MASK51;
+    h2 += h1 >> 51;
+    h1 &= MASK51;
+    h3 += h2 >> 51;
+    h2 &= MASK51;
+    h4 += h3 >> 51;
+    h3 &= MASK51;
+    h4 &= MASK51;
+    store64_le(s, h0 | h1 << 51);
+    store64_le(s + 8, h1 >> 13 | h2 << 38);
+    store64_le(s + 16, h2 >> 26 | h3 << 25);
+    store64_le(s + 24, h3 >> 39 | h4 << 12);
+}
+
+/* h = f + g. Inputs < 2^53 give limbs < 2^54. */
+static inline void fe_add(fe h, const fe f, const fe g) {
+    h[0] = f[0] + g[0];
+    h[1] = f[1] + g[1];
+    h[2] = f[2] + g[2];
+    h[3] = f[3] + g[3];
+    h[4] = f[4] + g[4];
+}
+
+/* h = f - g, computed as f + 2p - g so that no limb goes below zero. Needs g's limbs at most
+ * 2^52 - 38 (true of every product and square below, whose limbs are < 2^51 + 2^18, and of
+ * fe_frombytes' output); gives limbs < f's + 2^52. */
+static inline void fe_sub(fe h, const fe f, const fe g) {
+    h[0] = f[0] + 0xfffffffffffdaULL - g[0]; /* 2 (2^51 - 19) */
+    h[1] = f[1] + 0xffffffffffffeULL - g[1]; /* 2 (2^51 - 1) */
+    h[2] = f[2] + 0xffffffffffffeULL - g[2];
+    h[3] = f[3] + 0xffffffffffffeULL - g[3];
+    h[4] = f[4] + 0xffffffffffffeULL - g[4];
+}
+
+/* Carries five column sums t0..t4 (each < 2^115) into limbs: h0, h2, h3, h4 < 2^51 and
+ * h1 < 2^51 + 2^18. The carry out of t4 is worth 2^255 = 19 (mod p), so it comes back into h0
+ * times 19. */
+INLINE void fe_carry_wide(fe h, u128 t0, u128 t1, u128 t2, u128 t3, u128 t4) {
+    uint64_t r0 = (uint64_t)t0 & MASK51;
+    t1 += (uint64_t)(t0 >> 51); /* < 2^64 because t0 < 2^115 */
+    uint64_t r1 = (uint64_t)t1 & MASK51;
+    t2 += (uint64_t)(t1 >> 51);
+    uint64_t r2 = (uint64_t)t2 & MASK51;
+    t3 += (uint64_t)(t2 >> 51);
+    uint64_t r3 = (uint64_t)t3 & MASK51;
+    t4 += (uint64_t)(t3 >> 51);
+    uint64_t r4 = (uint64_t)t4 & MASK51;
+    u128 c = (u128)(uint64_t)(t4 >> 51) * 19 + r0; /* < 2^68 */
+    r0 = (uint64_t)c & MASK51;
+    r1 += (uint64_t)(c >> 51); /* adds < 2^17 */
+    h[0] = r0;
+    h[1] = r1;
+    h[2] = r2;
+    h[3] = r3;
+    h[4] = r4;
+}
+
+/* h = f g. Limbs of f and g < 2^54: each column is five products of at most 2^54 * 19 * 2^54,
+ * below 2^115. h may be f or g. */
+INLINE void fe_mul(fe h, const fe f, const fe g) {
+    uint64_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
+    uint64_t g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
+    /* f_i g_j with i + j >= 5 stands at 2^(51 (i + j)) = 2^255 2^(51 (i + j - 5)): 19 times
+     * lower. */
+    uint64_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4;
+    u128 t0 = (u128)f0 * g0 + (u128)f1 * g4_19 + (u128)f2 * g3_19 + (u128)f3 * g2_19 + (u128)f4 * g1_19;
+    u128 t1 = (u128)f0 * g1 + (u128)f1 * g0 + (u128)f2 * g4_19 + (u128)f3 * g3_19 + (u128)f4 * g2_19;
+    u128 t2 = (u128)f0 * g2 + (u128)f1 * g1 + (u128)f2 * g0 + (u128)f3 * g4_19 + (u128)f4 * g3_19;
+    u128 t3 = (u128)f0 * g3 + (u128)f1 * g2 + (u128)f2 * g1 + (u128)f3 * g0 + (u128)f4 * g4_19;
+    u128 t4 = (u128)f0 * g4 + (u128)f1 * g3 + (u128)f2 * g2 + (u128)f3 * g1 + (u128)f4 * g0;
+    fe_carry_wide(h, t0, t1, t2, t3, t4);
+}
+
+/* h = f^2: fe_mul with the symmetric products f_i f_j (i != j) taken once, doubled. Limbs of
+ * f < 2^54 (each column < 77 * 2^108 < 2^115). h may be f. */
+INLINE void fe_sq(fe h, const fe f) {
+    uint64_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
+    uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3;
+    uint64_t f3_19 = 19 * f3, f4_19 = 19 * f4;
+    u128 t0 = (u128)f0 * f0 + (u128)f1_2 * f4_19 + (u128)f2_2 * f3_19;
+    u128 t1 = (u128)f0_2 * f1 + (u128)f2_2 * f4_19 + (u128)f3 * f3_19;
+    u128 t2 = (u128)f0_2 * f2 + (u128)f1 * f1 + (u128)f3_2 * f4_19;
+    u128 t3 = (u128)f0_2 * f3 + (u128)f1_2 * f2 + (u128)f4 * f4_19;
+    u128 t4 = (u128)f0_2 * f4 + (u128)f1_2 * f3 + (u128)f2 * f2;
+    fe_carry_wide(h, t0, t1, t2, t3, t4);
+}
+
+/* h = f^(2^n), n >= 1. */
+static void fe_sq_n(fe h, const fe f, int n) {
+    fe_sq(h, f);
+    for (int i = 1; i < n; i++) {
+        fe_sq(h, h);
+    }
+}
+
+/* h = f a24, a24 = (486662 - 2) / 4 = 121665. Limbs of f < 2^54. */
+static inline void fe_mul_a24(fe h, const fe f) {
+    const uint64_t a24 = 121665;
+    fe_carry_wide(h, (u128)f[0] * a24, (u128)f[1] * a24, (u128)f[2] * a24, (u128)f[3] * a24, (u128)f[4] * a24);
+}
+
+/* Swaps f and g when bit is 1, leaves them when 0, with the same instructions either way. */
+static inline void fe_cswap(fe f, fe g, uint64_t bit) {
+    uint64_t mask = 0 - bit;
+    uint64_t x0 = mask & (f[0] ^ g[0]), x1 = mask & (f[1] ^ g[1]), x2 = mask & (f[2] ^ g[2]);
+    uint64_t x3 = mask & (f[3] ^ g[3]), x4 = mask & (f[4] ^ g[4]);
+    f[0] ^= x0;
+    g[0] ^= x0;
+    f[1] ^= x1;
+    g[1] ^= x1;
+    f[2] ^= x2;
+    g[2] ^= x2;
+    f[3] ^= x3;
+    g[3] ^= x3;
+    f[4] ^= x4;
+    g[4] ^= x4;
+}
+
+/* out = z^(p - 2) = z^(2^255 - 21), which is 1/z for z != 0 (Fermat) and 0 for z = 0. The
+ * exponent's binary form is 250 ones then 01011, so it is built from runs of ones: z^(2^k - 1)
+ * for k = 5, 10, 20, 40, 50, 100, 200, 250, then shifted by 5 bits and times z^11. */
+static void fe_invert(fe out, const fe z) {
+    fe z2, z9, z11, z_5, z_10, z_20, z_50, z_100, t;
+    fe_sq(z2, z);             /* z^2 */
+    fe_sq_n(t, z2, 2);        /* z^8 */
+    fe_mul(z9, t, z);         /* z^9 */
+    fe_mul(z11, z9, z2);      /* z^11 */
+    fe_sq(t, z11);            /* z^22 */
+    fe_mul(z_5, t, z9);       /* z^31 = z^(2^5 - 1) */
+    fe_sq_n(t, z_5, 5);
+    fe_mul(z_10, t, z_5);     /* z^(2^10 - 1) */
+    fe_sq_n(t, z_10, 10);
+    fe_mul(z_20, t, z_10);    /* z^(2^20 - 1) */
+    fe_sq_n(t, z_20, 20);
+    fe_mul(t, t, z_20);       /* z^(2^40 - 1) */
+    fe_sq_n(t, t, 10);
+    fe_mul(z_50, t, z_10);    /* z^(2^50 - 1) */
+    fe_sq_n(t, z_50, 50);
+    fe_mul(z_100, t, z_50);   /* z^(2^100 - 1) */
+    fe_sq_n(t, z_100, 100);
+    fe_mul(t, t, z_100);      /* z^(2^200 - 1) */
+    fe_sq_n(t, t, 50);
+    fe_mul(t, t, z_50);       /* z^(2^250 - 1) */
+    fe_sq_n(t, t, 5);         /* z^(2^255 - 32) */
+    fe_mul(out, t, z11);      /* z^(2^255 - 21) */
+    wipe(z2, sizeof z2);
+    wipe(z9, sizeof z9);
+    wipe(z11, sizeof z11);
+    wipe(z_5, sizeof z_5);
+    wipe(z_10, sizeof z_10);
+    wipe(z_20, sizeof z_20);
+    wipe(z_50, sizeof z_50);
+    wipe(z_100, sizeof z_100);
+    wipe(t, sizeof t);
+}
+
+/* The Montgomery ladder of RFC 7748 section 5 over the 255 bits of the clamped scalar k, from
+ * the top: (x2 : z2) = k (x1 : 1). */
+static void ladder(fe x2, fe z2, const uint8_t k[32], const fe x1) {
+    fe x3, z3, a, aa, b, bb, e, c, d, da, cb, t;
+    for (int i = 0; i < 5; i++) {
+        x2[i] = 0;
+        z2[i] = 0;
+        x3[i] = x1[i];
+        z3[i] = 0;
+    }
+    x2[0] = 1;
+    z3[0] = 1;
+    uint64_t swap = 0;
+    for (int pos = 254; pos >= 0; pos--) {
+        uint64_t bit = (k[pos >> 3] >> (pos & 7)) & 1;
+        swap ^= bit;
+        fe_cswap(x2, x3, swap);
+        fe_cswap(z2, z3, swap);
+        swap = bit;
+
+        fe_add(a, x2, z2);     /* A = x2 + z2 */
+        fe_sq(aa, a);          /* AA = A^2 */
+        fe_sub(b, x2, z2);     /* B = x2 - z2 */
+        fe_sq(bb, b);          /* BB = B^2 */
+        fe_sub(e, aa, bb);     /* E = AA - BB */
+        fe_add(c, x3, z3);     /* C = x3 + z3 */
+        fe_sub(d, x3, z3);     /* D = x3 - z3 */
+        fe_mul(da, d, a);      /* DA = D * A */
+        fe_mul(cb, c, b);      /* CB = C * B */
+        fe_add(t, da, cb);
+        fe_sq(x3, t);          /* x3 = (DA + CB)^2 */
+        fe_sub(t, da, cb);
+        fe_sq(t, t);
+        fe_mul(z3, x1, t);     /* z3 = x1 * (DA - CB)^2 */
+        fe_mul(x2, aa, bb);    /* x2 = AA * BB */
+        fe_mul_a24(t, e);
+        fe_add(t, aa, t);
+        fe_mul(z2, e, t);      /* z2 = E * (AA + a24 * E) */
+    }
+    fe_cswap(x2, x3, swap);
+    fe_cswap(z2, z3, swap);
+    wipe(x3, sizeof x3);
+    wipe(z3, sizeof z3);
+    wipe(a, sizeof a);
+    wipe(aa, sizeof aa);
+    wipe(b, sizeof b);
+    wipe(bb, sizeof bb);
+    wipe(e, sizeof e);
+    wipe(c, sizeof c);
+    wipe(d, sizeof d);
+    wipe(da, sizeof da);
+    wipe(cb, sizeof cb);
+    wipe(t, sizeof t);
+}
+
+static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
+    uint8_t k[32], r[32];
+    fe x1, x2, z2, zinv;
+    /* Both inputs are read before out is written, so out may be scalar or u. */
+    memcpy(k, scalar, 32);
+    k[0] &= 248; /* decodeScalar25519 */
+    k[31] &= 127;
+    k[31] |= 64;
+    fe_frombytes(x1, u);
+    ladder(x2, z2, k, x1);
+    fe_invert(zinv, z2);
+    fe_mul(x2, x2, zinv);
+    fe_tobytes(r, x2);
+    uint32_t any = 0;
+    for (int i = 0; i < 32; i++) {
+        any |= r[i];
+    }
+    memcpy(out, r, 32);
+    wipe(k, sizeof k);
+    wipe(r, sizeof r);
+    wipe(x1, sizeof x1);
+    wipe(x2, sizeof x2);
+    wipe(z2, sizeof z2);
+    wipe(zinv, sizeof zinv);
+    /* any is 0..255; any - 1 wraps to 2^32 - 1 only when it is 0. */
+    return (int)((any - 1) >> 31);
+}
+
+/* Clears the stack below the caller's frame, where x25519_compute and its callees kept their
+ * frames (and the compiler its spills). */
+static __attribute__((noinline)) void burn_stack(void) {
+    uint8_t area[BURN_BYTES];
+    explicit_bzero(area, sizeof area);
+}
+
+int wgk_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
+    int zero = x25519_compute(out, scalar, u);
+    burn_stack();
+    return zero;
+}

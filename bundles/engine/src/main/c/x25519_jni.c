@@ -1,0 +1,68 @@
+/*
+ * JNI entry of org.wgkaraf.engine.crypto.X25519Native: the arrays are used in place
+ * (GetPrimitiveArrayCritical), nothing is allocated and nothing calls back into Java.
+ */
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include <jni.h>
+#include <string.h>
+
+#include "x25519.h"
+
+/* Returned when the JVM handed out a copy instead of the array itself: out is left untouched
+ * (the caller computes the result another way). HotSpot does not copy primitive arrays here. */
+#define NOT_IN_PLACE (-1)
+/* An array shorter than 32 bytes. */
+#define TOO_SHORT (-2)
+/* GetPrimitiveArrayCritical failed; an OutOfMemoryError is pending. */
+#define NO_ARRAY (-3)
+
+/*
+ * static native int agree(byte[] out, byte[] scalar, byte[] u): out = X25519(scalar, u).
+ * Returns 1 when out is all zeros, 0 otherwise, or one of the negative codes above. The arrays
+ * may be the same array.
+ */
+JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_agree(JNIEnv *env, jclass cls, jbyteArray out,
+                                                                        jbyteArray scalar, jbyteArray u) {
+    (void)cls;
+    if ((*env)->GetArrayLength(env, out) < 32 || (*env)->GetArrayLength(env, scalar) < 32
+        || (*env)->GetArrayLength(env, u) < 32) {
+        return TOO_SHORT;
+    }
+    jboolean scalarCopied = JNI_FALSE, uCopied = JNI_FALSE, outCopied = JNI_FALSE;
+    uint8_t *k = (*env)->GetPrimitiveArrayCritical(env, scalar, &scalarCopied);
+    if (k == NULL) {
+        return NO_ARRAY;
+    }
+    uint8_t *p = (*env)->GetPrimitiveArrayCritical(env, u, &uCopied);
+    if (p == NULL) {
+        if (scalarCopied) {
+            explicit_bzero(k, 32);
+        }
+        (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
+        return NO_ARRAY;
+    }
+    uint8_t *r = (*env)->GetPrimitiveArrayCritical(env, out, &outCopied);
+    if (r == NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+        if (scalarCopied) {
+            explicit_bzero(k, 32);
+        }
+        (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
+        return NO_ARRAY;
+    }
+    jint result;
+    if (scalarCopied || uCopied || outCopied) {
+        /* A copy of the scalar would outlive this call in memory the JVM frees without clearing,
+         * and a copy of out would carry the secret there: compute nothing, wipe the scalar's copy. */
+        result = NOT_IN_PLACE;
+    } else {
+        result = wgk_x25519(r, k, p);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, out, r, result == NOT_IN_PLACE ? JNI_ABORT : 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+    if (scalarCopied) {
+        explicit_bzero(k, 32);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
+    return result;
+}
