@@ -59,44 +59,45 @@ static void fe_frombytes(fe h, const uint8_t s[32]) {
     h[4] = (w3 >> 12) & MASK51; /* bits 204..254: bit 255 dropped */
 }
 
+/* Carries each limb's bits above 51 into the next. The carry out of h4 is worth 2^255: with
+ * fold, 19 times it goes back into h0 (2^255 = 19 mod p); without, it is dropped. (fold is a
+ * constant at every call, never data.) */
+static inline void fe_carry(uint64_t h[5], int fold) {
+    h[1] += h[0] >> 51;
+    h[0] &= MASK51;
+    h[2] += h[1] >> 51;
+    h[1] &= MASK51;
+    h[3] += h[2] >> 51;
+    h[2] &= MASK51;
+    h[4] += h[3] >> 51;
+    h[3] &= MASK51;
+    if (fold) {
+        h[0] += 19 * (h[4] >> 51);
+    }
+    h[4] &= MASK51;
+}
+
 /* The canonical 32-byte encoding: the value fully reduced into [0, p). Input limbs < 2^54. */
 static void fe_tobytes(uint8_t s[32], const fe f) {
-    uint64_t h0 = f[0], h1 = f[1], h2 = f[2], h3 = f[3], h4 = f[4];
+    uint64_t h[5] = {f[0], f[1], f[2], f[3], f[4]};
     /* Two carry passes: after the first, h1..h4 < 2^51 and h0 < 2^51 + 19 * 8; after the second
      * every limb is below 2^51, so the value is below 2^255 (but may still be p or more). */
-    for (int pass = 0; pass < 2; pass++) {
-        h1 += h0 >> 51;
-        h0 &= MASK51;
-        h2 += h1 >> 51;
-        h1 &= MASK51;
-        h3 += h2 >> 51;
-        h2 &= MASK51;
-        h4 += h3 >> 51;
-        h3 &= MASK51;
-        h0 += 19 * (h4 >> 51);
-        h4 &= MASK51;
-    }
+    fe_carry(h, 1);
+    fe_carry(h, 1);
     /* q = 1 exactly when the value v >= p, that is when v + 19 reaches 2^255. */
-    uint64_t q = (h0 + 19) >> 51;
-    q = (h1 + q) >> 51;
-    q = (h2 + q) >> 51;
-    q = (h3 + q) >> 51;
-    q = (h4 + q) >> 51;
+    uint64_t q = (h[0] + 19) >> 51;
+    q = (h[1] + q) >> 51;
+    q = (h[2] + q) >> 51;
+    q = (h[3] + q) >> 51;
+    q = (h[4] + q) >> 51;
     /* v - q p = v + 19 q - q 2^255: add 19 q, carry, drop bit 255. */
-    h0 += 19 * q;
-    h1 += h0 >> 51;
-    h0 &= MASK51;
-    h2 += h1 >> 51;
-    h1 &= MASK51;
-    h3 += h2 >> 51;
-    h2 &= MASK51;
-    h4 += h3 >> 51;
-    h3 &= MASK51;
-    h4 &= MASK51;
-    store64_le(s, h0 | h1 << 51);
-    store64_le(s + 8, h1 >> 13 | h2 << 38);
-    store64_le(s + 16, h2 >> 26 | h3 << 25);
-    store64_le(s + 24, h3 >> 39 | h4 << 12);
+    h[0] += 19 * q;
+    fe_carry(h, 0);
+    store64_le(s, h[0] | h[1] << 51);
+    store64_le(s + 8, h[1] >> 13 | h[2] << 38);
+    store64_le(s + 16, h[2] >> 26 | h[3] << 25);
+    store64_le(s + 24, h[3] >> 39 | h[4] << 12);
+    wipe(h, sizeof h);
 }
 
 /* h = f + g. Inputs < 2^53 give limbs < 2^54. */

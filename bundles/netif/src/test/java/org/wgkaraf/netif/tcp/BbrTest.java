@@ -97,31 +97,32 @@ class BbrTest {
         assertEquals(1, bbr.round(), "no round of 10 ms");
 
         // The same retransmission answered a full RTT after it is the retransmission's answer.
-        RetransmissionQueue q2 = new RetransmissionQueue(100);
-        DeliveryRate rate2 = new DeliveryRate();
-        q2.add(0, 1000, false, 0);
-        rate2.sent(q2, 0, 0, true);
-        q2.retransmitted(0, 110 * MS);
-        rate2.sent(q2, 0, 110 * MS, false);
-        Rack rack2 = new Rack(0);
-        rack2.beginAck(false, 0, 100 * MS);
-        rate2.delivered(q2, 0, 1000, 215 * MS, rack2.answersEarlierTransmission(q2, 0, 215 * MS));
+        DeliveryRate rate2 = resentAt110AndAnsweredAt215(false, 0);
         assertTrue(rate2.sample(215 * MS, 100 * MS), "105 ms after the retransmission: its answer");
         assertEquals(1000, rate2.sampleDelivered);
 
         // The same delay, but the ACK's timestamp echo is the original's (sent at 0 ms, the
         // retransmission at 110): it was the original, only very late, that arrived.
-        RetransmissionQueue q3 = new RetransmissionQueue(100);
-        DeliveryRate rate3 = new DeliveryRate();
-        q3.add(0, 1000, false, 0);
-        rate3.sent(q3, 0, 0, true);
-        q3.retransmitted(0, 110 * MS);
-        rate3.sent(q3, 0, 110 * MS, false);
-        Rack rack3 = new Rack(0);
-        rack3.beginAck(true, 0, 100 * MS);
-        rate3.delivered(q3, 0, 1000, 215 * MS, rack3.answersEarlierTransmission(q3, 0, 215 * MS));
+        DeliveryRate rate3 = resentAt110AndAnsweredAt215(true, 0);
         assertEquals(1000, rate3.delivered, "its bytes are delivered");
         assertFalse(rate3.sample(215 * MS, 100 * MS), "no sample dated to the retransmission");
+    }
+
+    /**
+     * One segment sent at 0 and resent at 110 ms on a path of 100 ms minimum RTT; an ACK (with
+     * the timestamp echo given, if any) delivers it at 215 ms, as LossRecovery reports it.
+     */
+    private static DeliveryRate resentAt110AndAnsweredAt215(boolean hasEcho, int echo) {
+        RetransmissionQueue q = new RetransmissionQueue(100);
+        DeliveryRate rate = new DeliveryRate();
+        q.add(0, 1000, false, 0);
+        rate.sent(q, 0, 0, true);
+        q.retransmitted(0, 110 * MS);
+        rate.sent(q, 0, 110 * MS, false);
+        Rack rack = new Rack(0);
+        rack.beginAck(hasEcho, echo, 100 * MS);
+        rate.delivered(q, 0, 1000, 215 * MS, rack.answersEarlierTransmission(q, 0, 215 * MS));
+        return rate;
     }
 
     @Test
