@@ -79,6 +79,34 @@ public final class Blake2sHasher {
         doFinal(out, outOff);
     }
 
+    /**
+     * Starts an unkeyed message with one whole block that more input will follow (an HMAC pad),
+     * compresses it at once and saves the chaining value after it in {@code state} (8 words):
+     * {@link #resume} then continues any number of messages from there without compressing that
+     * block again. Leaves this hasher ready for a new message.
+     */
+    public void saveAfterBlock(byte[] block, int[] state) {
+        if (block.length != BLOCK || state.length != 8) {
+            throw new IllegalArgumentException("a whole 64-byte block, and 8 words to hold the state");
+        }
+        start(0, Blake2s.HASH_SIZE);
+        counter = BLOCK;
+        compress(block, false);
+        System.arraycopy(h, 0, state, 0, 8);
+        Arrays.fill(m, 0);
+        start(0, Blake2s.HASH_SIZE);
+    }
+
+    /**
+     * Continues an unkeyed 32-byte-digest message from a state {@link #saveAfterBlock} saved. At
+     * least one more byte must follow: the saved block was compressed as not the last.
+     */
+    public void resume(int[] state) {
+        start(0, Blake2s.HASH_SIZE);
+        System.arraycopy(state, 0, h, 0, 8);
+        counter = BLOCK;
+    }
+
     public void update(byte[] in, int off, int len) {
         if (off < 0 || len < 0 || len > in.length - off) {
             throw new IndexOutOfBoundsException("bad range of input");
@@ -102,6 +130,9 @@ public final class Blake2sHasher {
      * and starts a new unkeyed message.
      */
     public void doFinal(byte[] out, int outOff) {
+        if (buffered == 0 && counter != 0) { // only a resumed message gets here: its saved block was not compressed as the last
+            throw new IllegalStateException("a resumed message needs at least one byte after its saved block");
+        }
         counter += buffered;
         Arrays.fill(buffer, buffered, BLOCK, (byte) 0);
         compress(buffer, true);

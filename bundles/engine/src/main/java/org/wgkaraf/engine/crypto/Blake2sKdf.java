@@ -22,6 +22,9 @@ public final class Blake2sKdf {
     private final byte[] inner = new byte[SIZE];
     private final byte[] t0 = new byte[SIZE];
     private final byte[] counter = new byte[1];
+    /** The chaining values after t0's inner and outer pad blocks, while a KDF runs. */
+    private final int[] innerState = new int[8];
+    private final int[] outerState = new int[8];
 
     /** HASH(a || b[bOff, bOff + bLen)) into {@code out} (32 bytes). */
     public void hash(byte[] out, byte[] a, byte[] b, int bOff, int bLen) {
@@ -42,19 +45,25 @@ public final class Blake2sKdf {
         try {
             hmac(key, input, inOff, inLen, null, 0, t0);
             counter[0] = 1;
-            hmac(t0, counter, 0, 1, null, 0, out1);
-            if (out2 != null) {
-                counter[0] = 2;
-                hmac(t0, out1, 0, SIZE, counter, 1, out2);
+            if (out2 == null) { // one output: saving t0's pad states would cost what it saves
+                hmac(t0, counter, 0, 1, null, 0, out1);
+                return;
             }
+            // t0 keys two or three HMACs: its inner and outer pad blocks are compressed once.
+            padStates(t0);
+            hmacFromPads(counter, 0, 1, null, 0, out1);
+            counter[0] = 2;
+            hmacFromPads(out1, 0, SIZE, counter, 1, out2);
             if (out3 != null) {
                 counter[0] = 3;
-                hmac(t0, out2, 0, SIZE, counter, 1, out3);
+                hmacFromPads(out2, 0, SIZE, counter, 1, out3);
             }
         } finally {
             Arrays.fill(t0, (byte) 0);
             Arrays.fill(inner, (byte) 0);
             Arrays.fill(pad, (byte) 0);
+            Arrays.fill(innerState, 0);
+            Arrays.fill(outerState, 0);
             counter[0] = 0;
         }
     }
@@ -64,22 +73,45 @@ public final class Blake2sKdf {
      * {@code tailLen} bytes of {@code tail}, under a 32-byte key, into {@code out}.
      */
     private void hmac(byte[] key, byte[] data, int off, int len, byte[] tail, int tailLen, byte[] out) {
-        for (int i = 0; i < SIZE; i++) {
-            pad[i] = (byte) (key[i] ^ 0x36);
-        }
-        Arrays.fill(pad, SIZE, BLOCK, (byte) 0x36);
+        keyPad(key, 0x36);
         digest.update(pad, 0, BLOCK);
         digest.update(data, off, len);
         if (tailLen > 0) {
             digest.update(tail, 0, tailLen);
         }
         digest.doFinal(inner, 0);
-        for (int i = 0; i < SIZE; i++) {
-            pad[i] = (byte) (key[i] ^ 0x5c);
-        }
-        Arrays.fill(pad, SIZE, BLOCK, (byte) 0x5c);
+        keyPad(key, 0x5c);
         digest.update(pad, 0, BLOCK);
         digest.update(inner, 0, SIZE);
         digest.doFinal(out, 0);
+    }
+
+    /** The states after {@code key}'s inner and outer pad blocks, for {@link #hmacFromPads}. */
+    private void padStates(byte[] key) {
+        keyPad(key, 0x36);
+        digest.saveAfterBlock(pad, innerState);
+        keyPad(key, 0x5c);
+        digest.saveAfterBlock(pad, outerState);
+    }
+
+    /** {@link #hmac} under the key whose pad states {@link #padStates} saved: two compressions fewer. */
+    private void hmacFromPads(byte[] data, int off, int len, byte[] tail, int tailLen, byte[] out) {
+        digest.resume(innerState);
+        digest.update(data, off, len);
+        if (tailLen > 0) {
+            digest.update(tail, 0, tailLen);
+        }
+        digest.doFinal(inner, 0);
+        digest.resume(outerState);
+        digest.update(inner, 0, SIZE);
+        digest.doFinal(out, 0);
+    }
+
+    /** The 32-byte key padded to a block with zeros, XORed with {@code fill} (0x36 inner, 0x5c outer). */
+    private void keyPad(byte[] key, int fill) {
+        for (int i = 0; i < SIZE; i++) {
+            pad[i] = (byte) (key[i] ^ fill);
+        }
+        Arrays.fill(pad, SIZE, BLOCK, (byte) fill);
     }
 }

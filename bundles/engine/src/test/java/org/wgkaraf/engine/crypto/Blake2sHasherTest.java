@@ -85,6 +85,40 @@ class Blake2sHasherTest {
     }
 
     @Test
+    void aMessageResumedAfterASavedFirstBlockMatchesBouncyCastleAndTheStateServesAgain() {
+        Random random = new Random(2104);
+        byte[] first = new byte[64];
+        random.nextBytes(first);
+        int[] state = new int[8];
+        hasher.saveAfterBlock(first, state);
+        byte[] out = new byte[32];
+        byte[] expected = new byte[32];
+        for (int len : new int[] {1, 33, 64, 65, 200}) {
+            byte[] rest = new byte[len];
+            random.nextBytes(rest);
+            Blake2sDigest bc = new Blake2sDigest(256);
+            bc.update(first, 0, 64);
+            bc.update(rest, 0, len);
+            bc.doFinal(expected, 0);
+            hasher.resume(state);
+            hasher.update(rest, 0, len);
+            hasher.doFinal(out, 0);
+            assertArrayEquals(expected, out, "64 + " + len + " bytes");
+        }
+        // the saved block was compressed as not the last, so a message cannot end right after it
+        hasher.resume(state);
+        assertThrows(IllegalStateException.class, () -> hasher.doFinal(out, 0));
+        // saving left the hasher at the start of a plain message
+        hasher.saveAfterBlock(first, state);
+        hasher.update(first, 0, 10);
+        hasher.doFinal(out, 0);
+        Blake2sDigest bc = new Blake2sDigest(256);
+        bc.update(first, 0, 10);
+        bc.doFinal(expected, 0);
+        assertArrayEquals(expected, out);
+    }
+
+    @Test
     void refusesKeysAndDigestsOutsideOneToThirtyTwoBytes() {
         assertThrows(IllegalArgumentException.class, () -> hasher.startKeyed(new byte[0], 16));
         assertThrows(IllegalArgumentException.class, () -> hasher.startKeyed(new byte[33], 16));

@@ -81,14 +81,21 @@ class Blake2sKdfTest {
         kdf.kdf(bytes(32), bytes(32), 0, 32, new byte[32], new byte[32], new byte[32]);
         int checked = 0;
         for (Field f : Blake2sKdf.class.getDeclaredFields()) {
-            if (f.getType() == byte[].class && !Modifier.isStatic(f.getModifiers())) {
-                f.setAccessible(true);
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            f.setAccessible(true);
+            if (f.getType() == byte[].class) {
                 byte[] scratch = (byte[]) f.get(kdf);
                 assertArrayEquals(new byte[scratch.length], scratch, f.getName());
                 checked++;
+            } else if (f.getType() == int[].class) {
+                int[] state = (int[]) f.get(kdf);
+                assertArrayEquals(new int[state.length], state, f.getName());
+                checked++;
             }
         }
-        assertEquals(4, checked, "pad, inner, t0 and the counter");
+        assertEquals(6, checked, "pad, inner, t0, the counter and the two pad states");
     }
 
     @Test
