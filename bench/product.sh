@@ -10,7 +10,11 @@
 #   - iperf3 TCP through the tunnel, module to server and server to module (Mbit/s);
 #   - the CPU seconds the module's process (Karaf's JVM, or the module's wireguard-go) spent per
 #     gigabyte carried (utime + stime from /proc, over the iperf3 run);
-#   - ping RTT from the server to the module's tunnel address (the mean of 100 pings, 10 ms apart).
+#   - ping RTT from the server to the module's tunnel address: 500 pings, 10 ms apart; the run's
+#     median (ping-rtt), mean (ping-rtt-mean) and 99th percentile (ping-rtt-p99). The goal is
+#     judged on the median, the typical round trip: on this virtual machine a few pings in a
+#     hundred take 1 to 5 ms for either program, and one of them moves a hundred pings' mean by
+#     up to 0.05 ms, the whole of the goal's margin. The mean and the tail are reported beside it.
 # Then the product moves to the userspace backend (our own TCP; the module reaches the server
 # through its SOCKS5 proxy) and each run measures a bulk transfer with OpenBSD nc both ways, beside
 # the same nc transfer over wireguard-go, and ping again.
@@ -181,9 +185,12 @@ iperf() {
 }
 
 ping_rtt() { # run setup address
-  local avg
-  avg=$(ip netns exec $SV ping -q -n -c 100 -i 0.01 "$3" | awk -F/ '/^rtt/{print $5}')
-  record "$1" "$2" ping-rtt "$avg" ms
+  local times
+  times=$({ ip netns exec $SV ping -n -c 500 -i 0.01 "$3" || true; } | sed -n 's/.*time=\([0-9.]*\) ms$/\1/p' | sort -g)
+  [ -n "$times" ] || { echo "product.sh: no ping answered by $2 ($3)" >&2; exit 1; }
+  record "$1" "$2" ping-rtt "$(awk '{v[NR]=$1} END{printf "%.3f", NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}' <<<"$times")" ms
+  record "$1" "$2" ping-rtt-mean "$(awk '{s+=$1} END{printf "%.3f", s/NR}' <<<"$times")" ms
+  record "$1" "$2" ping-rtt-p99 "$(awk '{v[NR]=$1} END{i=int(NR*0.99+0.5); if (i<1) i=1; printf "%.3f", v[i]}' <<<"$times")" ms
 }
 
 # nc bulk transfer of $mib MiB: $3 namespace, $4 pid, $5 nc options to reach the server, $6 port base
@@ -257,10 +264,10 @@ bulk() {
   echo "# the product's $(grep -ho 'Transport AEAD: .*' "$karaf"/data/log/karaf.log | tail -1)"
   echo "# medians over $runs runs, and the product's ratio to wireguard-go (for CPU and RTT, lower is better)"
   printf '%-22s %12s %12s %12s %8s\n' measure tun userspace wireguard-go ratio
-  for m in iperf3-from-module iperf3-to-module cpu-from-module cpu-to-module ping-rtt nc-from-module nc-to-module cpu-nc-from-module cpu-nc-to-module; do
+  for m in iperf3-from-module iperf3-to-module cpu-from-module cpu-to-module ping-rtt ping-rtt-mean ping-rtt-p99 nc-from-module nc-to-module cpu-nc-from-module cpu-nc-to-module; do
     t=$(med tun $m); u=$(med userspace $m); g=$(med wireguard-go $m)
     if [[ $m == nc* || $m == cpu-nc* ]]; then ours=$u; else ours=$t; fi
-    if [ $m = ping-rtt ]; then # a difference, not a ratio: the goal is within 0.05 ms
+    if [[ $m == ping-rtt* ]]; then # a difference, not a ratio: the goal is within 0.05 ms (of the medians)
       printf '%-22s %12s %12s %12s %8s\n' $m "$t" "$u" "$g" "$(awk -v a="$t" -v b="$g" 'BEGIN{printf "%+.3f ms", a-b}')"
       continue
     fi
