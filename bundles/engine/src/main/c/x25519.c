@@ -31,7 +31,7 @@ typedef unsigned __int128 u128;
 
 /* Bytes of stack wiped after a computation; the build checks (-fstack-usage) that this is more
  * than the deepest frame of the computation. */
-#define BURN_BYTES 4096
+#define BURN_BYTES 6144
 
 static void wipe(void *p, size_t n) {
     explicit_bzero(p, n);
@@ -325,6 +325,200 @@ static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8
     return (int)((any - 1) >> 31);
 }
 
+/*
+ * The fixed-base multiplication for public keys, k B with B the base point (u = 9), done on
+ * edwards25519 (-x^2 + y^2 = 1 + d x^2 y^2, birationally equivalent to Curve25519, RFC 7748
+ * section 4.1), where two points can be added, so multiples of B can be computed in advance.
+ * The result goes back to Curve25519 as u = (1 + y) / (1 - y).
+ *
+ * The clamped scalar is written with 64 signed digits in base 16, k = sum e_i 16^i, e_i in
+ * [-8, 8]. TABLE[j][m - 1] = m 256^j B for m = 1..8, j = 0..31, is built once when the library
+ * loads. Then k B = 16 (sum over odd i of e_i 256^((i - 1) / 2) B) + sum over even i of
+ * e_i 256^(i / 2) B: 64 additions of a table entry and 4 doublings, against the ladder's 255
+ * steps.
+ *
+ * Points are kept in extended coordinates (X : Y : Z : T): x = X / Z, y = Y / Z, x y = T / Z.
+ * Table entries are affine, as (y + x, y - x, 2 d x y), the form the addition uses. Addition and
+ * doubling are the a = -1 formulas of Hisil, Wong, Carter and Dawson (2008); the addition is
+ * complete on this curve (a square, d not), so it is also right for equal points and the
+ * identity.
+ *
+ * Constant time: the table row is fixed by the digit's position; within it every entry is read
+ * for every digit and the right one kept by mask, and the sign is applied by mask too. The
+ * table holds multiples of the public base point only. The scalar, its digits and the running
+ * point are wiped by wgk_x25519_base's stack wipe (burn_stack) and, at the top level, one by one.
+ */
+
+typedef struct {
+    fe X, Y, Z, T;
+} ge;
+
+typedef struct {
+    fe ypx, ymx, xy2d;
+} ge_affine;
+
+/* 2 d, d = -121665 / 121666 (RFC 7748 section 4.1, RFC 8032 section 5.1). */
+static const fe ED_2D = {0x69b9426b2f159ULL, 0x35050762add7aULL, 0x3cf44c0038052ULL, 0x6738cc7407977ULL, 0x2406d9dc56dffULL};
+/* B, the base point (RFC 8032 section 5.1: y = 4/5, x the even root); its u is 9. */
+static const fe BASE_X = {0x62d608f25d51aULL, 0x412a4b4f6592aULL, 0x75b7171a4b31dULL, 0x1ff60527118feULL, 0x216936d3cd6e5ULL};
+static const fe BASE_Y = {0x6666666666658ULL, 0x4ccccccccccccULL, 0x1999999999999ULL, 0x3333333333333ULL, 0x6666666666666ULL};
+static const fe FE_ZERO = {0, 0, 0, 0, 0};
+
+static ge_affine TABLE[32][8];
+
+/* r = p + q. r may be p. Limbs of p's coordinates: outputs of fe_mul (or the identity's). */
+INLINE void ge_add_affine(ge *r, const ge *p, const ge_affine *q) {
+    fe a, b, c, d, e, f, g, h;
+    fe_sub(a, p->Y, p->X);
+    fe_mul(a, a, q->ymx);    /* A = (Y1 - X1)(y2 - x2) */
+    fe_add(b, p->Y, p->X);
+    fe_mul(b, b, q->ypx);    /* B = (Y1 + X1)(y2 + x2) */
+    fe_mul(c, p->T, q->xy2d); /* C = T1 2 d x2 y2 */
+    fe_add(d, p->Z, p->Z);   /* D = 2 Z1 */
+    fe_sub(e, b, a);
+    fe_sub(f, d, c);
+    fe_add(g, d, c);
+    fe_add(h, b, a);
+    fe_mul(r->X, e, f);
+    fe_mul(r->Y, g, h);
+    fe_mul(r->T, e, h);
+    fe_mul(r->Z, f, g);
+}
+
+/* r = 2 p. r may be p. With A = X^2, B = Y^2: E = 2 X Y, G = B - A, H = A + B, F = 2 Z^2 + A - B;
+ * (E F : G H : F G : E H), every coordinate the negative of the textbook one's, the same point. */
+static void ge_double(ge *r, const ge *p) {
+    fe a, b, c, e, f, g, h;
+    fe_sq(a, p->X);
+    fe_sq(b, p->Y);
+    fe_sq(c, p->Z);
+    fe_add(e, p->X, p->Y);
+    fe_sq(e, e);
+    fe_sub(e, e, a);
+    fe_sub(e, e, b);         /* E = (X + Y)^2 - A - B */
+    fe_sub(g, b, a);
+    fe_add(h, a, b);
+    fe_add(f, c, c);
+    fe_add(f, f, a);
+    fe_sub(f, f, b);         /* F = 2 Z^2 + A - B */
+    fe_mul(r->X, e, f);
+    fe_mul(r->Y, g, h);
+    fe_mul(r->T, e, h);
+    fe_mul(r->Z, f, g);
+}
+
+static void ge_to_affine(ge_affine *r, const ge *p) {
+    fe zi, x, y;
+    fe_invert(zi, p->Z);
+    fe_mul(x, p->X, zi);
+    fe_mul(y, p->Y, zi);
+    fe_add(r->ypx, y, x);
+    fe_sub(r->ymx, y, x);
+    fe_mul(r->xy2d, x, y);
+    fe_mul(r->xy2d, r->xy2d, ED_2D);
+}
+
+/* The table, once, as the library loads (public values: nothing to wipe). About a millisecond. */
+static __attribute__((constructor)) void build_table(void) {
+    ge row, acc;
+    memcpy(row.X, BASE_X, sizeof(fe));
+    memcpy(row.Y, BASE_Y, sizeof(fe));
+    memset(row.Z, 0, sizeof(fe));
+    row.Z[0] = 1;
+    fe_mul(row.T, BASE_X, BASE_Y);
+    for (int j = 0; j < 32; j++) { /* row = 256^j B */
+        ge_to_affine(&TABLE[j][0], &row);
+        acc = row;
+        for (int m = 2; m <= 8; m++) {
+            ge_add_affine(&acc, &acc, &TABLE[j][0]);
+            ge_to_affine(&TABLE[j][m - 1], &acc);
+        }
+        for (int i = 0; i < 8; i++) {
+            ge_double(&row, &row);
+        }
+    }
+}
+
+/* t = e TABLE[j] (e 256^j B), e in [-8, 8], reading all eight entries of the row. */
+INLINE void table_select(ge_affine *t, int j, int8_t e) {
+    uint64_t negative = (uint64_t)(uint8_t)e >> 7;
+    uint64_t nmask = 0 - negative;
+    uint64_t magnitude = (((uint64_t)(int64_t)e) ^ nmask) - nmask; /* |e|, 0..8 */
+    for (int i = 0; i < 5; i++) { /* the identity: (1, 1, 0) */
+        t->ypx[i] = i == 0;
+        t->ymx[i] = i == 0;
+        t->xy2d[i] = 0;
+    }
+    for (uint64_t m = 1; m <= 8; m++) {
+        uint64_t take = 0 - (((magnitude ^ m) - 1) >> 63); /* all ones when magnitude == m */
+        const ge_affine *q = &TABLE[j][m - 1];
+        for (int i = 0; i < 5; i++) {
+            t->ypx[i] ^= take & (t->ypx[i] ^ q->ypx[i]);
+            t->ymx[i] ^= take & (t->ymx[i] ^ q->ymx[i]);
+            t->xy2d[i] ^= take & (t->xy2d[i] ^ q->xy2d[i]);
+        }
+    }
+    /* -(x, y) = (-x, y): y + x and y - x trade places, 2 d x y changes sign. */
+    fe minus;
+    fe_cswap(t->ypx, t->ymx, negative);
+    fe_sub(minus, FE_ZERO, t->xy2d);
+    for (int i = 0; i < 5; i++) {
+        t->xy2d[i] ^= nmask & (t->xy2d[i] ^ minus[i]);
+    }
+}
+
+static __attribute__((noinline)) void x25519_base_compute(uint8_t out[32], const uint8_t scalar[32]) {
+    uint8_t k[32];
+    int8_t e[64];
+    ge h;
+    ge_affine t;
+    fe num, den, inv, u;
+    memcpy(k, scalar, 32);
+    k[0] &= 248; /* decodeScalar25519 */
+    k[31] &= 127;
+    k[31] |= 64;
+    for (int i = 0; i < 32; i++) {
+        e[2 * i] = (int8_t)(k[i] & 15);
+        e[2 * i + 1] = (int8_t)(k[i] >> 4);
+    }
+    int8_t carry = 0; /* digits 0..15 become -8..7; the last takes the carry, 0..8 as k < 2^255 */
+    for (int i = 0; i < 63; i++) {
+        e[i] = (int8_t)(e[i] + carry);
+        carry = (int8_t)((e[i] + 8) >> 4);
+        e[i] = (int8_t)(e[i] - carry * 16);
+    }
+    e[63] = (int8_t)(e[63] + carry);
+
+    memset(&h, 0, sizeof h); /* the identity (0 : 1 : 1 : 0) */
+    h.Y[0] = 1;
+    h.Z[0] = 1;
+    for (int i = 1; i < 64; i += 2) {
+        table_select(&t, i / 2, e[i]);
+        ge_add_affine(&h, &h, &t);
+    }
+    ge_double(&h, &h);
+    ge_double(&h, &h);
+    ge_double(&h, &h);
+    ge_double(&h, &h);
+    for (int i = 0; i < 64; i += 2) {
+        table_select(&t, i / 2, e[i]);
+        ge_add_affine(&h, &h, &t);
+    }
+    fe_add(num, h.Z, h.Y); /* u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y) */
+    fe_sub(den, h.Z, h.Y);
+    fe_invert(inv, den);
+    fe_mul(u, num, inv);
+    fe_tobytes(out, u);
+    wipe(k, sizeof k);
+    wipe(e, sizeof e);
+    wipe(&h, sizeof h);
+    wipe(&t, sizeof t);
+    wipe(num, sizeof num);
+    wipe(den, sizeof den);
+    wipe(inv, sizeof inv);
+    wipe(u, sizeof u);
+}
+
 /* Clears the stack below the caller's frame, where x25519_compute and its callees kept their
  * frames (and the compiler its spills). */
 static __attribute__((noinline)) void burn_stack(void) {
@@ -336,4 +530,9 @@ int wgk_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
     int zero = x25519_compute(out, scalar, u);
     burn_stack();
     return zero;
+}
+
+void wgk_x25519_base(uint8_t out[32], const uint8_t scalar[32]) {
+    x25519_base_compute(out, scalar);
+    burn_stack();
 }

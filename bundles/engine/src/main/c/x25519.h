@@ -15,4 +15,12 @@
  */
 int wgk_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]);
 
+/*
+ * out = X25519(scalar, 9): the public key of a private one, by a fixed-base multiplication over
+ * a table of multiples of the base point, built when the library loads. Same result as
+ * wgk_x25519(out, scalar, u = 9), in less than half the time; the same wiping. out may be
+ * scalar (the scalar is read first).
+ */
+void wgk_x25519_base(uint8_t out[32], const uint8_t scalar[32]);
+
 #endif

@@ -17,15 +17,12 @@
 #define NO_ARRAY (-3)
 
 /*
- * static native int agree(byte[] out, byte[] scalar, byte[] u): out = X25519(scalar, u).
- * Returns 1 when out is all zeros, 0 otherwise, or one of the negative codes above. The arrays
- * may be the same array.
+ * out = X25519(scalar, u), or X25519(scalar, 9) when u is NULL (the fixed-base multiplication),
+ * on the arrays pinned in place. Returns what agree returns.
  */
-JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_agree(JNIEnv *env, jclass cls, jbyteArray out,
-                                                                        jbyteArray scalar, jbyteArray u) {
-    (void)cls;
+static jint compute(JNIEnv *env, jbyteArray out, jbyteArray scalar, jbyteArray u) {
     if ((*env)->GetArrayLength(env, out) < 32 || (*env)->GetArrayLength(env, scalar) < 32
-        || (*env)->GetArrayLength(env, u) < 32) {
+        || (u != NULL && (*env)->GetArrayLength(env, u) < 32)) {
         return TOO_SHORT;
     }
     jboolean scalarCopied = JNI_FALSE, uCopied = JNI_FALSE, outCopied = JNI_FALSE;
@@ -33,17 +30,22 @@ JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_agree(JNIEnv 
     if (k == NULL) {
         return NO_ARRAY;
     }
-    uint8_t *p = (*env)->GetPrimitiveArrayCritical(env, u, &uCopied);
-    if (p == NULL) {
-        if (scalarCopied) {
-            explicit_bzero(k, 32);
+    uint8_t *p = NULL;
+    if (u != NULL) {
+        p = (*env)->GetPrimitiveArrayCritical(env, u, &uCopied);
+        if (p == NULL) {
+            if (scalarCopied) {
+                explicit_bzero(k, 32);
+            }
+            (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
+            return NO_ARRAY;
         }
-        (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
-        return NO_ARRAY;
     }
     uint8_t *r = (*env)->GetPrimitiveArrayCritical(env, out, &outCopied);
     if (r == NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+        if (p != NULL) {
+            (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+        }
         if (scalarCopied) {
             explicit_bzero(k, 32);
         }
@@ -55,14 +57,41 @@ JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_agree(JNIEnv 
         /* A copy of the scalar would outlive this call in memory the JVM frees without clearing,
          * and a copy of out would carry the secret there: compute nothing, wipe the scalar's copy. */
         result = NOT_IN_PLACE;
-    } else {
+    } else if (p != NULL) {
         result = wgk_x25519(r, k, p);
+    } else {
+        wgk_x25519_base(r, k);
+        result = 0;
     }
     (*env)->ReleasePrimitiveArrayCritical(env, out, r, result == NOT_IN_PLACE ? JNI_ABORT : 0);
-    (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+    if (p != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, u, p, JNI_ABORT);
+    }
     if (scalarCopied) {
         explicit_bzero(k, 32);
     }
     (*env)->ReleasePrimitiveArrayCritical(env, scalar, k, JNI_ABORT);
     return result;
+}
+
+/*
+ * static native int agree(byte[] out, byte[] scalar, byte[] u): out = X25519(scalar, u).
+ * Returns 1 when out is all zeros, 0 otherwise, or one of the negative codes above. The arrays
+ * may be the same array.
+ */
+JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_agree(JNIEnv *env, jclass cls, jbyteArray out,
+                                                                        jbyteArray scalar, jbyteArray u) {
+    (void)cls;
+    return compute(env, out, scalar, u);
+}
+
+/*
+ * static native int publicKey(byte[] out, byte[] scalar): out = X25519(scalar, 9) by the
+ * fixed-base multiplication. Returns 0, or one of the negative codes above. The arrays may be
+ * the same array.
+ */
+JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_publicKey(JNIEnv *env, jclass cls, jbyteArray out,
+                                                                            jbyteArray scalar) {
+    (void)cls;
+    return compute(env, out, scalar, NULL);
 }

@@ -1,6 +1,7 @@
 /*
- * Run by src/main/c/build.sh after linking: after wgk_x25519 returns, the stack area its call
- * used must hold no 8 bytes in a row of the clamped scalar or of the result. The area is read
+ * Run by src/main/c/build.sh after linking: after wgk_x25519 (and then wgk_x25519_base) returns,
+ * the stack area its call used must hold no 8 bytes in a row of the clamped scalar or of the
+ * result. The area is read
  * through a volatile array that is never written (what an attacker reading freed stack sees).
  * Exit 0 when nothing was found; 1, and where, otherwise.
  */
@@ -45,6 +46,13 @@ int main(void) {
         fprintf(stderr, "x25519_stack_test: unexpected all-zero result\n");
         return 1;
     }
+    memcpy(r, out, 32);
+    memset(out, 0, 32);
+    if (scan(k, r)) {
+        return 1;
+    }
+    /* The fixed-base multiplication: its result is a public key, but the scalar is secret. */
+    wgk_x25519_base(out, scalar);
     memcpy(r, out, 32);
     memset(out, 0, 32);
     memset(scalar, 0, 32);

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Curve25519 Diffie-Hellman (RFC 7748). The agreements run in our own C code through JNI
+ * Curve25519 Diffie-Hellman (RFC 7748). Agreements and public keys run in our own C code through JNI
  * ({@link X25519Native}) where it loads and passes its self-test (Linux x86-64), else in
  * BouncyCastle; the choice is made once, at the first use of this class, and logged. The system
  * property {@value #PROPERTY} = bc | native | auto (the default) forces it; {@code native} where
@@ -18,7 +18,6 @@ public final class X25519 {
     public static final int KEY_SIZE = 32;
     public static final String PROPERTY = "wgkaraf.x25519";
     private static final Logger LOG = LoggerFactory.getLogger(X25519.class);
-    private static final byte[] BASE_POINT = {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     /** The two implementations, each usable directly (tests and benchmarks). */
     public enum Implementation {
@@ -58,10 +57,15 @@ public final class X25519 {
                 return BC.sharedSecret(privateKey, publicKey, out);
             }
 
-            /** The variable-base ladder from u = 9. */
+            /** The fixed-base multiplication over the library's table (about twice BouncyCastle's speed). */
             @Override
             public void publicKey(byte[] privateKey, byte[] out) {
-                sharedSecret(privateKey, BASE_POINT, out);
+                if (!X25519Native.available()) {
+                    throw new IllegalStateException("the native X25519 is not available: " + X25519Native.failure());
+                }
+                if (out.length < KEY_SIZE || privateKey.length < KEY_SIZE || X25519Native.publicKey(out, privateKey) < 0) {
+                    BC.publicKey(privateKey, out); // not computed: BouncyCastle's answer, or its exception
+                }
             }
 
             @Override
@@ -133,7 +137,7 @@ public final class X25519 {
         return new Choice(Implementation.BC, ignored + failure, !ignored.isEmpty());
     }
 
-    /** "native" or "bc": what {@link #sharedSecret} uses in this JVM. */
+    /** "native" or "bc": what {@link #sharedSecret} and {@link #publicKey} use in this JVM. */
     public static String implementation() {
         return AGREEMENT.id();
     }
@@ -151,11 +155,12 @@ public final class X25519 {
     }
 
     /**
-     * BouncyCastle's in either case: its fixed-base multiplication (precomputed tables) took 26 µs
-     * where the native ladder from u = 9 took 34 (HandshakeCryptoBenchmark, docs/performance.md).
+     * The public key of a private one, X25519(privateKey, 9), by a fixed-base multiplication over
+     * precomputed multiples of the base point: ours in C, or BouncyCastle's, as for
+     * {@link #sharedSecret}.
      */
     public static void publicKey(byte[] privateKey, byte[] out) {
-        Implementation.BC.publicKey(privateKey, out);
+        AGREEMENT.publicKey(privateKey, out);
     }
 
     /**

@@ -53,6 +53,13 @@ final class X25519Native {
      */
     static native int agree(byte[] out, byte[] scalar, byte[] u);
 
+    /**
+     * out = X25519(scalar, 9), the public key of a private one, by a fixed-base multiplication
+     * over a table of multiples of the base point (built as the library loads). Each array at
+     * least 32 bytes. Returns 0, or a negative value when nothing was computed.
+     */
+    static native int publicKey(byte[] out, byte[] scalar);
+
     private static String load() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -70,7 +77,7 @@ final class X25519Native {
         try {
             return selfTest();
         } catch (UnsatisfiedLinkError e) {
-            return "the library has no agree function: " + e.getMessage();
+            return "the library lacks a function (an older build?): " + e.getMessage();
         } catch (RuntimeException e) {
             return "self-test failed: " + e;
         }
@@ -101,7 +108,7 @@ final class X25519Native {
         }
     }
 
-    /** Null when the library computes what RFC 7748 and BouncyCastle compute, else what differed. */
+    /** Null when the library computes what RFC 7748 and BouncyCastle compute (agreements and public keys), else what differed. */
     static String selfTest() {
         String[][] vectors = {
             // RFC 7748 section 5.2
@@ -128,6 +135,18 @@ final class X25519Native {
                 return "RFC 7748 vector " + v[0] + " gave " + Hex.toHexString(out);
             }
         }
+        // RFC 7748 section 6.1: Alice's and Bob's public keys, by the fixed-base multiplication
+        String[][] publicKeys = {
+            {"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+                "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"},
+            {"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+                "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"}};
+        for (String[] v : publicKeys) {
+            int r = publicKey(out, Hex.decode(v[0]));
+            if (r != 0 || !Hex.toHexString(out).equals(v[1])) {
+                return "RFC 7748 public key of " + v[0] + " gave " + Hex.toHexString(out) + " (" + r + ")";
+            }
+        }
         // Fixed inputs against BouncyCastle: a u with the ignored top bit set, u = p + 1
         // (non-canonical, the same point as 1: all zeros) and u = 2^255 - 1 (non-canonical, p + 18).
         byte[] scalar = new byte[32];
@@ -146,6 +165,11 @@ final class X25519Native {
                 return "u " + Hex.toHexString(point) + " gave " + Hex.toHexString(out) + " (" + zero
                         + "), BouncyCastle " + Hex.toHexString(expected);
             }
+        }
+        org.bouncycastle.math.ec.rfc7748.X25519.generatePublicKey(scalar, 0, expected, 0);
+        if (publicKey(out, scalar) != 0 || !Arrays.equals(out, expected)) {
+            return "the public key of " + Hex.toHexString(scalar) + " gave " + Hex.toHexString(out)
+                    + ", BouncyCastle " + Hex.toHexString(expected);
         }
         return null;
     }

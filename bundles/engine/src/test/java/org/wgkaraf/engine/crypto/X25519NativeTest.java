@@ -162,6 +162,37 @@ class X25519NativeTest {
         }
     }
 
+    /**
+     * The fixed-base multiplication (public keys): 20,000 random private keys, unclamped (both
+     * clamp), and scalars made of 0x00, 0xff and 0x88 runs (the signed digits' edges: 0, 15 with
+     * carries, 8), against BouncyCastle's; out may be the private key's own array.
+     */
+    @Test
+    void twentyThousandPublicKeysGiveWhatBouncyCastleGives() {
+        X25519Test.assumeUsable(Implementation.NATIVE);
+        long seed = new SecureRandom().nextLong();
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] scalar = new byte[32];
+        byte[] ours = new byte[32];
+        byte[] theirs = new byte[32];
+        for (int i = 0; i < 20_000; i++) {
+            if (i % 2 == 0) {
+                random.nextBytes(scalar);
+            } else {
+                for (int j = 0; j < 32; j++) {
+                    int r = random.nextInt(4);
+                    scalar[j] = r == 0 ? 0 : r == 1 ? (byte) 0xff : r == 2 ? (byte) 0x88 : (byte) random.nextInt(256);
+                }
+            }
+            Implementation.BC.publicKey(scalar, theirs);
+            Implementation.NATIVE.publicKey(scalar, ours);
+            assertArrayEquals(theirs, ours, () -> "private key " + HEX.formatHex(scalar) + " of seed " + seed);
+        }
+        byte[] k = scalar.clone();
+        Implementation.NATIVE.publicKey(k, k);
+        assertArrayEquals(theirs, k);
+    }
+
     /** The C code reads both inputs before it writes out, so out may be one of them. */
     @Test
     void outMayBeAnInput() {
