@@ -13,6 +13,7 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A bad path for the outer UDP datagrams between the Java engine and wireguard-go, since this
@@ -66,6 +67,12 @@ public final class LossyRelay implements AutoCloseable {
     public final AtomicLong forwarded = new AtomicLong();
     public final AtomicLong dropped = new AtomicLong();
     public final AtomicLong reordered = new AtomicLong();
+    /**
+     * Datagrams from the engine that this drops on top of the random loss (a test's chosen loss:
+     * the first transport packet, say); counted in {@link #dropped} and {@link #droppedByRule}.
+     */
+    public volatile Predicate<byte[]> dropFromEngine = d -> false;
+    public final AtomicLong droppedByRule = new AtomicLong();
 
     /**
      * @param backAddress the local address to reach {@code server} from (the root end of the namespace's veth)
@@ -132,6 +139,11 @@ public final class LossyRelay implements AutoCloseable {
                 buf.flip();
                 byte[] data = new byte[buf.remaining()];
                 buf.get(data);
+                if (fromEngine && dropFromEngine.test(data)) {
+                    droppedByRule.incrementAndGet();
+                    dropped.incrementAndGet();
+                    continue;
+                }
                 schedule(fromEngine ? back : front, to, data);
             } catch (ClosedChannelException e) {
                 return;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.wgkaraf.api.engine.Endpoint;
 import org.wgkaraf.api.engine.IpPrefix;
 import org.wgkaraf.api.engine.PacketSink;
@@ -61,7 +62,11 @@ public final class ModuleTunnel implements AutoCloseable {
     /** Sees every packet the module sends into the tunnel, before the tunnel does. */
     public volatile PacketSink tap = (p, o, l) -> { };
 
-    private ModuleTunnel(LossyRelay.Settings relaySettings) throws IOException {
+    /** When the tunnel was up for the module, and when a ping from wireguard-go's namespace first got through (nanoTime). */
+    public final long upAt;
+    public final long reachedAt;
+
+    private ModuleTunnel(LossyRelay.Settings relaySettings, Predicate<byte[]> dropFromModule) throws IOException {
         lab = Lab.open();
         try {
             ns = lab.netns();
@@ -74,6 +79,7 @@ public final class ModuleTunnel implements AutoCloseable {
             Endpoint endpoint;
             if (relaySettings != null) {
                 relay = new LossyRelay(ns.rootAddress(), new InetSocketAddress(ns.nsAddress(), WG_PORT), relaySettings);
+                relay.dropFromEngine = dropFromModule;
                 InetSocketAddress front = relay.frontAddress();
                 endpoint = new Endpoint(front.getAddress().getHostAddress(), front.getPort());
             } else {
@@ -121,6 +127,7 @@ public final class ModuleTunnel implements AutoCloseable {
             }, 0, 50, TimeUnit.MILLISECONDS);
             Await.until("the tunnel to wireguard-go is up", Duration.ofSeconds(30),
                     () -> tunnel.status().peers().get(0).up(), this::diagnostics);
+            upAt = System.nanoTime();
             Await.until("the link watcher saw it", Duration.ofSeconds(2), () -> linkSetUp && ip.covers(address(serverAddress)));
             // The session is up for us, but wireguard-go (the responder) sends on it only once our
             // first packet has confirmed it. That packet is the handshake's keepalive; should the
@@ -130,8 +137,10 @@ public final class ModuleTunnel implements AutoCloseable {
             // trip of its SYN, and its retransmission timeout stays seconds long for the first
             // second or two of the transfer (CI once saw a 3.9 s stall from it). A ping answered
             // from the namespace shows the session works both ways before any test begins.
+            // -i 0.2: one ping every 200 ms until one is answered (at most 1 s waited for the last)
             Await.until("wireguard-go reaches the module (a ping from its namespace)", Duration.ofSeconds(30),
-                    () -> ns.cmd("ping", "-n", "-q", "-c", "1", "-W", "1", moduleAddress).tryRun().ok(), this::diagnostics);
+                    () -> ns.cmd("ping", "-n", "-q", "-c", "1", "-w", "1", "-i", "0.2", moduleAddress).tryRun().ok(), this::diagnostics);
+            reachedAt = System.nanoTime();
         } catch (RuntimeException | IOException e) {
             closeQuietly();
             throw e;
@@ -139,11 +148,16 @@ public final class ModuleTunnel implements AutoCloseable {
     }
 
     public static ModuleTunnel open() throws IOException {
-        return new ModuleTunnel(null);
+        return new ModuleTunnel(null, d -> false);
     }
 
     public static ModuleTunnel openThroughRelay(LossyRelay.Settings settings) throws IOException {
-        return new ModuleTunnel(settings);
+        return new ModuleTunnel(settings, d -> false);
+    }
+
+    /** Through a relay that also drops what {@code dropFromModule} picks of the module's datagrams, from the start. */
+    public static ModuleTunnel openThroughRelay(LossyRelay.Settings settings, Predicate<byte[]> dropFromModule) throws IOException {
+        return new ModuleTunnel(settings, dropFromModule);
     }
 
     public static Inet4Address address(String dotted) {

@@ -23,6 +23,14 @@ public final class Constants {
     public static final long REKEY_ATTEMPT_TIME = 90 * SECOND;
     public static final long REKEY_TIMEOUT = 5 * SECOND;
     public static final long KEEPALIVE_TIMEOUT = 10 * SECOND;
+    /**
+     * Ours, not the whitepaper's: an initiator whose only packet on a new session (its key
+     * confirmation) drew no answer within this sends one keepalive more. A responder cannot send
+     * on a session until that confirmation arrives, so one lost confirmation would otherwise leave
+     * it mute until the initiator next sends (up to a persistent-keepalive interval) or gives up
+     * and starts a handshake of its own (REKEY_TIMEOUT, 5 s, in wireguard-go).
+     */
+    public static final long CONFIRMATION_RESEND = SECOND;
     public static final long COOKIE_REFRESH_TIME = 120 * SECOND;
     /** Jitter added to handshake retries, so that two peers do not retry in lockstep. */
     public static final long REKEY_TIMEOUT_JITTER_MAX = 333_000_000L;

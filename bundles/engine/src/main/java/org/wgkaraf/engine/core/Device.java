@@ -184,6 +184,7 @@ public final class Device {
         Peer peer = handshakes.complete(buf, off, source, now);
         if (peer != null) {
             sendKeepalive(peer, now, output); // confirms the session to the responder
+            peer.timers.confirmationSent(now);
         }
     }
 

@@ -3,9 +3,10 @@ package org.wgkaraf.engine.core;
 import java.util.Random;
 
 /**
- * The five timers of a peer (whitepaper section 6), as deadlines in monotonic nanoseconds: one
- * hook per protocol event that arms or stops them, and what each does when it expires
- * ({@link #runExpired}, called by {@link Device#tick}). The protocol's timer rules are all here.
+ * The five timers of a peer (whitepaper section 6), and one of ours (resending an initiator's
+ * key confirmation, {@link Constants#CONFIRMATION_RESEND}), as deadlines in monotonic
+ * nanoseconds: one hook per protocol event that arms or stops them, and what each does when it
+ * expires ({@link #runExpired}, called by {@link Device#tick}). The timer rules are all here.
  */
 final class Timers {
     /** How the device sends a keepalive: an empty transport packet, or a handshake if there is no session. */
@@ -26,6 +27,8 @@ final class Timers {
     long zeroKeyMaterial = NEVER;
     /** The user's persistent keepalive interval after the last authenticated packet. */
     long persistentKeepalive = NEVER;
+    /** Check that the responder got our key confirmation (CONFIRMATION_RESEND after sending it). */
+    long resendConfirmation = NEVER;
 
     int handshakeAttempts;
     boolean needAnotherKeepalive;
@@ -90,6 +93,11 @@ final class Timers {
         sentLastMinuteHandshake = false;
     }
 
+    /** As initiator we completed a handshake and sent the confirming packet on the new session. */
+    void confirmationSent(long now) {
+        resendConfirmation = now + Constants.CONFIRMATION_RESEND;
+    }
+
     /** New transport keys were derived. */
     void sessionDerived(long now) {
         zeroKeyMaterial = now + 3 * Constants.REJECT_AFTER_TIME;
@@ -120,6 +128,22 @@ final class Timers {
             if (peer.persistentKeepaliveInterval > 0) {
                 keepalive.send(peer, now, output);
             }
+        }
+        if (resendConfirmation <= now) {
+            resendConfirmation = NEVER;
+            expiredResendConfirmation(peer, now, keepalive, output);
+        }
+    }
+
+    /**
+     * Our key confirmation drew no answer: if it is still the only packet we sent on the session
+     * and nothing came back on it, it may have been lost, and the responder cannot send until it
+     * has one. One keepalive more; sent or not, the timer is not armed again.
+     */
+    private void expiredResendConfirmation(Peer peer, long now, Keepalive keepalive, CoreOutput output) {
+        Keypair kp = peer.keypairs.current;
+        if (kp != null && kp.initiator && !kp.received && kp.sendCounter == 1 && kp.canSend(now)) {
+            keepalive.send(peer, now, output);
         }
     }
 
@@ -165,10 +189,11 @@ final class Timers {
         newHandshake = NEVER;
         zeroKeyMaterial = NEVER;
         persistentKeepalive = NEVER;
+        resendConfirmation = NEVER;
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(retransmitHandshake, sendKeepalive),
+        return Math.min(Math.min(Math.min(retransmitHandshake, sendKeepalive), resendConfirmation),
                 Math.min(Math.min(newHandshake, zeroKeyMaterial), persistentKeepalive));
     }
 }

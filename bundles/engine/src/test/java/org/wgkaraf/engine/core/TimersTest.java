@@ -132,6 +132,43 @@ class TimersTest {
     }
 
     @Test
+    void aLostKeyConfirmationIsSentOnceMoreAfterASecondSoTheResponderCanSend() {
+        TestNet.link(a, "10.214.0.2/32", b, "10.214.0.1/32", null, false, 0);
+        int[] transportsFromA = {0};
+        net.loss = d -> d.from() == a && d.type() == Messages.TYPE_TRANSPORT && transportsFromA[0]++ == 0;
+        a.send(TestNet.ipv4("10.214.0.2", "10.214.0.1", 10)); // the handshake, then this packet: lost
+        net.pump();
+        assertEquals(0, b.delivered.size());
+        assertNull(b.peerOf(a).keypairs.current, "without a confirmation b has no session to send on");
+        List<Double> resent = watch(a, Messages.TYPE_TRANSPORT, 5);
+        assertEquals(1, resent.size(), "one keepalive more, and only one: " + resent);
+        assertEquals(1.0, resent.get(0), STEP + 1e-9, "CONFIRMATION_RESEND after the lost confirmation");
+        assertEquals(32, a.sent.get(a.sent.size() - 1).bytes().length, "a keepalive");
+        assertNotNull(b.peerOf(a).keypairs.current, "the keepalive confirmed b's session");
+        b.send(TestNet.ipv4("10.214.0.1", "10.214.0.2", 10));
+        net.pump();
+        assertEquals(1, a.delivered.size(), "b can send");
+    }
+
+    @Test
+    void noConfirmationIsResentWhenTheResponderAnswersOrMoreThanOnePacketWent() {
+        connect(0);
+        b.send(TestNet.ipv4("10.214.0.1", "10.214.0.2", 10)); // b answers within the second
+        net.pump();
+        assertEquals(0, watch(a, Messages.TYPE_TRANSPORT, 5).size(), "an answered confirmation is not resent");
+
+        TestNet.Node c = net.node("c", "10.213.0.3", 40003, 13);
+        TestNet.Node d = net.node("d", "10.213.0.4", 51821, 14);
+        TestNet.link(c, "10.215.0.2/32", d, "10.215.0.1/32", null, false, 0);
+        c.send(TestNet.ipv4("10.215.0.2", "10.215.0.1", 10));
+        net.pump();
+        c.send(TestNet.ipv4("10.215.0.2", "10.215.0.1", 11)); // a second packet on the session
+        net.pump();
+        assertEquals(2, d.delivered.size());
+        assertEquals(0, watch(c, Messages.TYPE_TRANSPORT, 5).size(), "two packets sent: the confirmation is not resent");
+    }
+
+    @Test
     void keyMaterialIsZeroedAfterThreeTimesRejectAfterTime() {
         connect(0);
         Keypair kp = a.peerOf(b).keypairs.current;
@@ -148,11 +185,14 @@ class TimersTest {
     void persistentKeepaliveKeepsAnIdleTunnelTalking() {
         connect(25);
         List<Double> keepalives = watch(a, Messages.TYPE_TRANSPORT, 90);
-        // b's passive keepalive at 10 s is authenticated traffic: a's timer restarts from there.
-        assertEquals(3, keepalives.size(), keepalives.toString());
-        assertEquals(35.0, keepalives.get(0), STEP + 1e-9);
-        assertEquals(60.0, keepalives.get(1), STEP + 1e-9);
-        assertEquals(85.0, keepalives.get(2), STEP + 1e-9);
+        // At 1 s a's key confirmation (its one data packet) is still unanswered: one keepalive
+        // more (CONFIRMATION_RESEND). b's passive keepalive at 10 s is authenticated traffic: a's
+        // persistent timer restarts from there.
+        assertEquals(4, keepalives.size(), keepalives.toString());
+        assertEquals(1.0, keepalives.get(0), STEP + 1e-9);
+        assertEquals(35.0, keepalives.get(1), STEP + 1e-9);
+        assertEquals(60.0, keepalives.get(2), STEP + 1e-9);
+        assertEquals(85.0, keepalives.get(3), STEP + 1e-9);
     }
 
     @Test
