@@ -366,6 +366,14 @@ static const fe FE_ZERO = {0, 0, 0, 0, 0};
 
 static ge_affine TABLE[32][8];
 
+/* The last step of both the addition and the doubling: (E F : G H : F G : E H). */
+INLINE void ge_from_efgh(ge *r, const fe e, const fe f, const fe g, const fe h) {
+    fe_mul(r->X, e, f);
+    fe_mul(r->Y, g, h);
+    fe_mul(r->T, e, h);
+    fe_mul(r->Z, f, g);
+}
+
 /* r = p + q. r may be p. Limbs of p's coordinates: outputs of fe_mul (or the identity's). */
 INLINE void ge_add_affine(ge *r, const ge *p, const ge_affine *q) {
     fe a, b, c, d, e, f, g, h;
@@ -379,10 +387,7 @@ INLINE void ge_add_affine(ge *r, const ge *p, const ge_affine *q) {
     fe_sub(f, d, c);
     fe_add(g, d, c);
     fe_add(h, b, a);
-    fe_mul(r->X, e, f);
-    fe_mul(r->Y, g, h);
-    fe_mul(r->T, e, h);
-    fe_mul(r->Z, f, g);
+    ge_from_efgh(r, e, f, g, h);
 }
 
 /* r = 2 p. r may be p. With A = X^2, B = Y^2: E = 2 X Y, G = B - A, H = A + B, F = 2 Z^2 + A - B;
@@ -401,10 +406,7 @@ static void ge_double(ge *r, const ge *p) {
     fe_add(f, c, c);
     fe_add(f, f, a);
     fe_sub(f, f, b);         /* F = 2 Z^2 + A - B */
-    fe_mul(r->X, e, f);
-    fe_mul(r->Y, g, h);
-    fe_mul(r->T, e, h);
-    fe_mul(r->Z, f, g);
+    ge_from_efgh(r, e, f, g, h);
 }
 
 static void ge_to_affine(ge_affine *r, const ge *p) {
@@ -452,6 +454,8 @@ INLINE void table_select(ge_affine *t, int j, int8_t e) {
     for (uint64_t m = 1; m <= 8; m++) {
         uint64_t take = 0 - (((magnitude ^ m) - 1) >> 63); /* all ones when magnitude == m */
         const ge_affine *q = &TABLE[j][m - 1];
+        /* One loop over the limbs for all three fields: a masked-move helper per field measured
+         * 7% slower for the whole multiplication (gcc 12, -O2). */
         for (int i = 0; i < 5; i++) {
             t->ypx[i] ^= take & (t->ypx[i] ^ q->ypx[i]);
             t->ymx[i] ^= take & (t->ymx[i] ^ q->ymx[i]);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wgkaraf.testsupport.interop.Prerequisites;
@@ -28,17 +29,10 @@ class ConfirmationLossIT {
 
     @Test
     void wireguardGoReachesTheModuleWithinASecondOrTwoWhenTheFirstConfirmationIsLost() throws IOException {
-        boolean[] seen = {false};
-        try (ModuleTunnel m = ModuleTunnel.openThroughRelay(LossyRelay.Settings.CLEAN, d -> {
-            // the first transport packet (type 4) from the module: its key confirmation
-            synchronized (seen) {
-                if (d.length >= 32 && d[0] == 4 && !seen[0]) {
-                    seen[0] = true;
-                    return true;
-                }
-                return false;
-            }
-        })) {
+        AtomicBoolean dropped = new AtomicBoolean();
+        // the first transport packet (type 4) from the module: its key confirmation
+        try (ModuleTunnel m = ModuleTunnel.openThroughRelay(LossyRelay.Settings.CLEAN,
+                d -> d.length >= 32 && d[0] == 4 && dropped.compareAndSet(false, true))) {
             long millis = (m.reachedAt - m.upAt) / 1_000_000;
             System.out.println("confirmation lost: wireguard-go reached the module " + millis + " ms after the tunnel was up; " + m.relay);
             assertEquals(1, m.relay.droppedByRule.get(), "the relay dropped the module's first transport packet");

@@ -21,8 +21,6 @@ final class Keypair {
     final int localIndex;
     final int remoteIndex;
     long sendCounter;
-    /** A packet arrived on this keypair (authentic, not a replay). */
-    boolean received;
     private boolean destroyed;
 
     Keypair(Peer peer, TransportCipher sending, TransportCipher receiving, long created, boolean initiator,
@@ -89,7 +87,6 @@ final class Keypair {
             drops.count(DropReason.REPLAYED);
             return -1;
         }
-        received = true;
         return plainLen;
     }
 

@@ -76,6 +76,11 @@ public final class ReplayWindow {
         return true;
     }
 
+    /** Whether any counter was accepted since the window was made or reset. */
+    public synchronized boolean acceptedAny() {
+        return next != 0;
+    }
+
     /** Forgets every counter, as for a fresh keypair. */
     public synchronized void reset() {
         Arrays.fill(bitmap, 0L);

@@ -142,7 +142,7 @@ final class Timers {
      */
     private void expiredResendConfirmation(Peer peer, long now, Keepalive keepalive, CoreOutput output) {
         Keypair kp = peer.keypairs.current;
-        if (kp != null && kp.initiator && !kp.received && kp.sendCounter == 1 && kp.canSend(now)) {
+        if (kp != null && kp.initiator && !kp.replay.acceptedAny() && kp.sendCounter == 1 && kp.canSend(now)) {
             keepalive.send(peer, now, output);
         }
     }

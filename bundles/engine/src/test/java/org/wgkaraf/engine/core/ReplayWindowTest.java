@@ -34,6 +34,20 @@ class ReplayWindowTest {
     }
 
     @Test
+    void acceptedAnyIsTrueOnlyAfterAnAcceptanceAndUntilAReset() {
+        ReplayWindow w = new ReplayWindow();
+        assertFalse(w.acceptedAny());
+        assertTrue(w.check(0));
+        assertFalse(w.acceptedAny(), "a check records nothing");
+        assertTrue(w.accept(0, REJECT)); // counter 0, the first packet of a session
+        assertTrue(w.acceptedAny());
+        w.reset();
+        assertFalse(w.acceptedAny());
+        assertFalse(w.accept(REJECT, REJECT));
+        assertFalse(w.acceptedAny(), "a refused counter records nothing");
+    }
+
+    @Test
     void whitepaperLimitIsTwoToTheSixtyFourMinusTwoToTheThirteenMinusOne() {
         assertEquals("18446744073709543423", Long.toUnsignedString(REJECT));
         assertEquals(8128, ReplayWindow.WINDOW_SIZE);
