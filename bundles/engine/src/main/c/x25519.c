@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "x25519.h"
+#include "x25519_internal.h"
 
 typedef uint64_t fe[5];
 
@@ -31,7 +32,7 @@ typedef unsigned __int128 u128;
 
 /* Bytes of stack wiped after a computation; the build checks (-fstack-usage) that this is more
  * than the deepest frame of the computation. */
-#define BURN_BYTES 6144
+#define BURN_BYTES 8192
 
 static void wipe(void *p, size_t n) {
     explicit_bzero(p, n);
@@ -297,19 +298,40 @@ static void ladder(fe x2, fe z2, const uint8_t k[32], const fe x1) {
     wipe(t, sizeof t);
 }
 
-static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
-    uint8_t k[32], r[32];
+/* r = X25519(k, u) for a clamped k, by the radix-2^51 ladder above. */
+static void x25519_portable(uint8_t r[32], const uint8_t k[32], const uint8_t u[32]) {
     fe x1, x2, z2, zinv;
-    /* Both inputs are read before out is written, so out may be scalar or u. */
-    memcpy(k, scalar, 32);
-    k[0] &= 248; /* decodeScalar25519 */
-    k[31] &= 127;
-    k[31] |= 64;
     fe_frombytes(x1, u);
     ladder(x2, z2, k, x1);
     fe_invert(zinv, z2);
     fe_mul(x2, x2, zinv);
     fe_tobytes(r, x2);
+    wipe(x1, sizeof x1);
+    wipe(x2, sizeof x2);
+    wipe(z2, sizeof z2);
+    wipe(zinv, sizeof zinv);
+}
+
+/* Whether wgk_x25519 uses x25519_mulx.c's ladder: decided once, when the library loads. */
+static int use_mulx;
+
+static __attribute__((constructor)) void choose_ladder(void) {
+    use_mulx = wgk_x25519_mulx_usable();
+}
+
+static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32],
+                                                    int mulx) {
+    uint8_t k[32], r[32];
+    /* Both inputs are read before out is written, so out may be scalar or u. */
+    memcpy(k, scalar, 32);
+    k[0] &= 248; /* decodeScalar25519 */
+    k[31] &= 127;
+    k[31] |= 64;
+    if (mulx) {
+        wgk_x25519_mulx(r, k, u);
+    } else {
+        x25519_portable(r, k, u);
+    }
     uint32_t any = 0;
     for (int i = 0; i < 32; i++) {
         any |= r[i];
@@ -317,10 +339,6 @@ static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8
     memcpy(out, r, 32);
     wipe(k, sizeof k);
     wipe(r, sizeof r);
-    wipe(x1, sizeof x1);
-    wipe(x2, sizeof x2);
-    wipe(z2, sizeof z2);
-    wipe(zinv, sizeof zinv);
     /* any is 0..255; any - 1 wraps to 2^32 - 1 only when it is 0. */
     return (int)((any - 1) >> 31);
 }
@@ -531,7 +549,13 @@ static __attribute__((noinline)) void burn_stack(void) {
 }
 
 int wgk_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
-    int zero = x25519_compute(out, scalar, u);
+    int zero = x25519_compute(out, scalar, u, use_mulx);
+    burn_stack();
+    return zero;
+}
+
+int wgk_x25519_portable(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32]) {
+    int zero = x25519_compute(out, scalar, u, 0);
     burn_stack();
     return zero;
 }

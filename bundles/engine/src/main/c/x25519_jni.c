@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "x25519.h"
+#include "x25519_internal.h"
 
 /* Returned when the JVM handed out a copy instead of the array itself: out is left untouched
  * (the caller computes the result another way). HotSpot does not copy primitive arrays here. */
@@ -94,4 +95,14 @@ JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_publicKey(JNI
                                                                             jbyteArray scalar) {
     (void)cls;
     return compute(env, out, scalar, NULL);
+}
+
+/*
+ * static native int ladder(): 1 when agreements use the BMI2/ADX ladder (x25519_mulx.c), 0 when
+ * the portable one; decided when the library loaded.
+ */
+JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_ladder(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    return wgk_x25519_mulx_usable();
 }

@@ -104,10 +104,11 @@ public final class X25519 {
     static {
         Choice c = choose(System.getProperty(PROPERTY), X25519Native::failure);
         AGREEMENT = c.implementation();
+        String reason = AGREEMENT == Implementation.NATIVE ? c.reason() + "; " + X25519Native.ladderName() : c.reason();
         if (c.warn()) {
-            LOG.warn("X25519: {} ({})", c.implementation().id(), c.reason());
+            LOG.warn("X25519: {} ({})", c.implementation().id(), reason);
         } else {
-            LOG.info("X25519: {} ({})", c.implementation().id(), c.reason());
+            LOG.info("X25519: {} ({})", c.implementation().id(), reason);
         }
     }
 

@@ -60,6 +60,20 @@ final class X25519Native {
      */
     static native int publicKey(byte[] out, byte[] scalar);
 
+    /** 1 when {@link #agree} runs the ladder for processors with BMI2 and ADX, 0 the portable one. */
+    static native int ladder();
+
+    /**
+     * Which ladder {@link #agree} runs ("BMI2/ADX ladder" or "portable ladder"), or null when the
+     * library is not in use.
+     */
+    static String ladderName() {
+        if (FAILURE != null) {
+            return null;
+        }
+        return ladder() == 1 ? "BMI2/ADX ladder" : "portable ladder";
+    }
+
     private static String load() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);

@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -50,6 +55,24 @@ class X25519NativeTest {
             assertNotNull(Implementation.NATIVE.unavailableReason());
             assertEquals("bc", X25519.implementation());
         }
+    }
+
+    /**
+     * On a processor with BMI2 and ADX (the kernel lists them as bmi2 and adx) agreements take the
+     * faster ladder, elsewhere the portable one; both are compared with each other and with
+     * BouncyCastle (below, and by the build's C tests).
+     */
+    @Test
+    void theLadderFollowsTheProcessor() throws IOException {
+        assumeTrue(builtHere() && Implementation.NATIVE.unavailableReason() == null,
+                "the native X25519 is not built here");
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        assumeTrue(Files.isReadable(cpuinfo), "no /proc/cpuinfo");
+        String flags = Files.readAllLines(cpuinfo).stream()
+                .filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        Set<String> set = Set.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"));
+        boolean mulx = set.contains("bmi2") && set.contains("adx");
+        assertEquals(mulx ? "BMI2/ADX ladder" : "portable ladder", X25519Native.ladderName());
     }
 
     @Test
