@@ -319,6 +319,10 @@ static __attribute__((constructor)) void choose_ladder(void) {
     use_mulx = wgk_x25519_mulx_usable();
 }
 
+int wgk_x25519_ladder(void) {
+    return use_mulx;
+}
+
 static __attribute__((noinline)) int x25519_compute(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32],
                                                     int mulx) {
     uint8_t k[32], r[32];

@@ -17,6 +17,10 @@ void wgk_x25519_mulx(uint8_t r[32], const uint8_t k[32], const uint8_t u[32]);
 /* 1 when this processor has BMI2 and ADX (x86-64 only), else 0. */
 int wgk_x25519_mulx_usable(void);
 
+/* 1 when wgk_x25519 uses wgk_x25519_mulx (decided once, as the library loaded), 0 when the
+ * portable ladder. */
+int wgk_x25519_ladder(void);
+
 /*
  * The same as wgk_x25519 by the portable radix-2^51 ladder whatever the processor, wiping the
  * stack as wgk_x25519 does; for the build's test that compares the two ladders.

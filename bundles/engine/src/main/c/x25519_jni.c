@@ -104,5 +104,5 @@ JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_publicKey(JNI
 JNIEXPORT jint JNICALL Java_org_wgkaraf_engine_crypto_X25519Native_ladder(JNIEnv *env, jclass cls) {
     (void)env;
     (void)cls;
-    return wgk_x25519_mulx_usable();
+    return wgk_x25519_ladder(); /* the load-time choice: cpuid again would trap to a hypervisor */
 }
