@@ -234,24 +234,23 @@ static int field_operations(int cases) {
     return 0;
 }
 
+static void print_bytes(const char *what, const uint8_t b[32]) {
+    fprintf(stderr, "  %s ", what);
+    for (int i = 0; i < 32; i++) {
+        fprintf(stderr, "%02x", b[i]);
+    }
+    fprintf(stderr, "\n");
+}
+
 static int agreement(const uint8_t scalar[32], const uint8_t u[32], const char *what) {
     uint8_t mulx[32], portable[32];
     int zero_mulx = wgk_x25519(mulx, scalar, u);
     int zero_portable = wgk_x25519_portable(portable, scalar, u);
     if (zero_mulx != zero_portable || memcmp(mulx, portable, 32) != 0) {
-        fprintf(stderr, "x25519_mulx_test: the ladders differ for %s\n  u        ", what);
-        for (int i = 0; i < 32; i++) {
-            fprintf(stderr, "%02x", u[i]);
-        }
-        fprintf(stderr, "\n  mulx     ");
-        for (int i = 0; i < 32; i++) {
-            fprintf(stderr, "%02x", mulx[i]);
-        }
-        fprintf(stderr, "\n  portable ");
-        for (int i = 0; i < 32; i++) {
-            fprintf(stderr, "%02x", portable[i]);
-        }
-        fprintf(stderr, "\n");
+        fprintf(stderr, "x25519_mulx_test: the ladders differ for %s\n", what);
+        print_bytes("u       ", u);
+        print_bytes("mulx    ", mulx);
+        print_bytes("portable", portable);
         return 1;
     }
     return 0;
